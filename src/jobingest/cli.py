@@ -1,0 +1,274 @@
+"""The `jobingest` command: the same library calls the flows make, for people."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from jobingest import __version__
+
+if TYPE_CHECKING:
+    from jobingest.report import RunReport
+    from jobingest.settings import Settings
+
+app = typer.Typer(
+    help="Job postings from boards, feeds and dumps into one warehouse.", no_args_is_help=True
+)
+schema_app = typer.Typer(help="JSON Schemas generated from the models.", no_args_is_help=True)
+db_app = typer.Typer(help="The warehouse schema.", no_args_is_help=True)
+sources_app = typer.Typer(help="Source kinds and sources files.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+app.add_typer(db_app, name="db")
+app.add_typer(sources_app, name="sources")
+
+console = Console(stderr=True)
+# Piped output (CI logs, cron mail) gets a table wide enough to read instead of 80 columns.
+out_console = Console(width=None if sys.stdout.isatty() else 160)
+_COUNT_COLUMNS = ("fetched", "parsed", "new", "updated", "unchanged", "duplicates", "quarantined")
+
+
+def _settings() -> Settings:
+    from jobingest.settings import Settings
+
+    return Settings()
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def run(
+    sources: Annotated[Path, typer.Option("--sources", "-s", help="sources.yaml to run.")] = Path(
+        "sources.yaml"
+    ),
+    prefect: Annotated[
+        bool, typer.Option(help="Run as the Prefect flow (default) or straight in this process.")
+    ] = True,
+) -> None:
+    """Run the nightly job once: every enabled source fetched, landed, parsed and loaded."""
+    from jobingest import pipeline
+    from jobingest.progress import ProgressEvent, listening
+
+    settings = _settings()
+    if not sources.is_file():
+        console.print(f"[red]no sources file at {sources}[/red]")
+        raise typer.Exit(2)
+    from jobingest.config import load_sources
+
+    total = len(load_sources(sources).enabled)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=console,
+        transient=False,
+    ) as progress:
+        bar = progress.add_task("sources", total=total, last="")
+
+        def on_event(event: ProgressEvent) -> None:
+            if event.stage in ("finished", "failed"):
+                mark = "ok" if event.stage == "finished" else f"failed: {event.detail}"
+                progress.update(bar, advance=1, last=f"{event.source_name} {mark}")
+            elif event.stage == "page":
+                progress.update(bar, last=f"{event.source_name}: {event.postings} postings")
+
+        outcome: object
+        with listening(on_event):
+            if prefect:
+                from flows.nightly import nightly_ingest
+
+                state = nightly_ingest(sources=str(sources.resolve()), return_state=True)
+                outcome = state.result(raise_on_failure=False)
+            else:
+                outcome = pipeline.run_once(settings, sources)
+    from jobingest.report import RunReport as Report
+
+    if not isinstance(outcome, Report):
+        console.print(f"[red]run failed: {outcome}[/red]")
+        raise typer.Exit(1)
+    report = outcome
+    _print_report(report)
+    raise typer.Exit(0 if report.status == "completed" else 1 if report.status == "failed" else 3)
+
+
+@app.command()
+def report(
+    run_id: Annotated[int | None, typer.Argument(help="Run id; the latest by default.")] = None,
+) -> None:
+    """Show the report of a finished run."""
+    from jobingest import pipeline
+
+    found = pipeline.load_report(_settings(), run_id)
+    if found is None:
+        console.print("[yellow]no finished run found[/yellow]")
+        raise typer.Exit(1)
+    _print_report(found)
+
+
+@app.command()
+def parse(
+    payload: Annotated[
+        Path, typer.Argument(help="A saved response body.", exists=True, dir_okay=False)
+    ],
+    source: Annotated[str, typer.Option("--source", help="Source kind, e.g. greenhouse.")],
+    board: Annotated[
+        str | None, typer.Option(help="Board id to record (default: file name).")
+    ] = None,
+    company: Annotated[
+        str | None, typer.Option(help="Company name when the payload has none.")
+    ] = None,
+) -> None:
+    """Print the normalised postings of one saved payload as JSON lines, in payload order."""
+    from jobingest.errors import JobIngestError
+    from jobingest.parse import parse_payload
+    from jobingest.sources import get_connector
+    from jobingest.sources.base import RecordContext
+
+    try:
+        connector = get_connector(source)
+    except JobIngestError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    ctx = RecordContext(
+        source=source,
+        board=board or payload.stem,
+        fetched_on=datetime.fromtimestamp(payload.stat().st_mtime, UTC).date(),
+        company=company,
+        hours_per_year=_settings().hours_per_year,
+    )
+    try:
+        parsed = parse_payload(
+            connector, payload.read_bytes(), url=payload.resolve().as_uri(), ctx=ctx
+        )
+    except JobIngestError as exc:
+        console.print(f"[red]cannot parse {payload}: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    out = sys.stdout
+    for posting in parsed.postings:
+        out.write(posting.model_dump_json() + "\n")
+    for rejected in parsed.rejected:
+        console.print(f"[yellow]rejected {rejected.source_id or '?'}: {rejected.reason}[/yellow]")
+    console.print(f"{len(parsed.postings)} postings, {len(parsed.rejected)} rejected")
+
+
+@schema_app.command("export")
+def schema_export(
+    out: Annotated[Path, typer.Option(help="Folder to write the schemas to.")] = Path("schemas"),
+    check: Annotated[bool, typer.Option(help="Only check that the files are up to date.")] = False,
+) -> None:
+    """Write schemas/*.json from the models (or --check that they are current)."""
+    from jobingest import schemas
+
+    if check:
+        stale = schemas.stale(out)
+        if stale:
+            console.print(
+                f"[red]out of date: {', '.join(stale)}; run `jobingest schema export`[/red]"
+            )
+            raise typer.Exit(1)
+        console.print("schemas are up to date")
+        return
+    for path in schemas.export(out):
+        console.print(f"wrote {path}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Migrate the warehouse at JOBINGEST_DATABASE_URL to a revision (latest by default)."""
+    from jobingest.pipeline import database_url
+    from jobingest.warehouse.db import current_revision, upgrade
+
+    url = database_url(_settings())
+    upgrade(url, revision)
+    console.print(f"warehouse at revision {current_revision(url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the warehouse's schema revision."""
+    from jobingest.pipeline import database_url
+    from jobingest.warehouse.db import current_revision
+
+    typer.echo(current_revision(database_url(_settings())) or "empty")
+
+
+@sources_app.command("list")
+def sources_list() -> None:
+    """Every source kind with its one-line description."""
+    from jobingest.sources import REGISTRY
+
+    table = Table("kind", "description")
+    for kind, connector in sorted(REGISTRY.items()):
+        table.add_row(kind, connector.description)
+    out_console.print(table)
+
+
+@sources_app.command("check")
+def sources_check(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Validate a sources file; every bad entry is named with its field."""
+    from jobingest.config import load_sources
+    from jobingest.errors import ConfigError
+
+    try:
+        plan = load_sources(path)
+    except ConfigError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    for entry in plan.entries:
+        console.print(f"ok      {entry.name} ({entry.kind}){'' if entry.enabled else ' disabled'}")
+    for error in plan.errors:
+        console.print(f"[red]invalid {error.name}: {error.reason}[/red]")
+    raise typer.Exit(1 if plan.errors else 0)
+
+
+def _print_report(report: RunReport) -> None:
+    table = Table(title=f"run {report.run_id}: {report.status}")
+    table.add_column("source")
+    table.add_column("kind")
+    table.add_column("status")
+    for column in _COUNT_COLUMNS:
+        table.add_column(column, justify="right")
+    table.add_column("reason", overflow="fold")
+    for source in report.sources:
+        style = "" if source.status == "ok" else "red"
+        table.add_row(
+            source.source_name,
+            source.kind,
+            source.status,
+            *(str(getattr(source, c)) for c in _COUNT_COLUMNS),
+            source.reason or "",
+            style=style,
+        )
+    for problem in report.config_errors:
+        table.add_row(
+            problem.source_name,
+            "?",
+            "invalid",
+            *("" for _ in _COUNT_COLUMNS),
+            problem.reason,
+            style="red",
+        )
+    table.add_row(
+        "total", "", "", *(str(report.total(c)) for c in _COUNT_COLUMNS), "", style="bold"
+    )
+    out_console.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""The one HTTP client policy: timeouts, retries that honour Retry-After, caps, SSRF guard.
+
+Sources never see this module's internals; the pipeline hands them bytes. `file://` URLs are
+served from disk under the same size cap, so a saved payload replays like a live board.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from jobingest.errors import FetchError, PayloadTooLargeError, UnsafeURLError
+from jobingest.settings import Settings
+
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_MAX_CONTENT_ENCODINGS = 2
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str
+    status: int
+    body: bytes | None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    attempts: int = 1
+    elapsed: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass
+class FetchStats:
+    """What the fetcher did, for the run report."""
+
+    requests: int = 0
+    retries: int = 0
+    bytes_received: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+class _RetryableStatusError(FetchError):
+    def __init__(self, url: str, status: int, retry_after: float | None) -> None:
+        super().__init__(url, f"HTTP {status}", status=status)
+        self.retry_after = retry_after
+
+
+class Fetcher:
+    """GETs with the project's policy. Build it with `open_fetcher`; pass it to whoever fetches."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        settings: Settings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        resolve: Callable[[str], list[str]] | None = None,
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._sleep = sleep
+        self._resolve = resolve or _resolve_host
+        self._allowed_hosts = {h.lower() for h in settings.http_allow_private_hosts}
+        self.stats = FetchStats()
+
+    def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        if url.startswith("file://"):
+            return self._read_file(url)
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
+        retrying = Retrying(
+            stop=stop_after_attempt(self._settings.http_max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception(_is_retryable),
+            sleep=self._record_sleep,
+            reraise=True,
+        )
+        attempts = 0
+        try:
+            for attempt in retrying:
+                with attempt:
+                    attempts += 1
+                    self.stats.requests += 1
+                    if attempts > 1:
+                        self.stats.retries += 1
+                    result = self._get_once(url, headers)
+        except _RetryableStatusError as exc:
+            raise FetchError(
+                url, f"HTTP {exc.status} after {attempts} attempts", status=exc.status
+            ) from exc
+        except httpx.TransportError as exc:
+            raise FetchError(url, f"{type(exc).__name__} after {attempts} attempts: {exc}") from exc
+        return FetchResult(
+            url=result.url,
+            status=result.status,
+            body=result.body,
+            content_type=result.content_type,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            attempts=attempts,
+            elapsed=time.monotonic() - started,
+        )
+
+    def _get_once(self, url: str, headers: dict[str, str]) -> FetchResult:
+        current = url
+        for _ in range(self._settings.http_max_redirects + 1):
+            self._check_url(current)
+            with self._client.stream("GET", current, headers=headers) as response:
+                if response.status_code in _REDIRECT_STATUSES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(current, f"HTTP {response.status_code} without Location")
+                    current = urljoin(current, location)
+                    continue
+                if response.status_code == 304:
+                    return FetchResult(
+                        url=current,
+                        status=304,
+                        body=None,
+                        etag=response.headers.get("etag"),
+                        last_modified=response.headers.get("last-modified"),
+                    )
+                if response.status_code in RETRYABLE_STATUSES:
+                    raise _RetryableStatusError(
+                        current, response.status_code, _retry_after(response.headers)
+                    )
+                if response.status_code >= 400:
+                    raise FetchError(
+                        current, f"HTTP {response.status_code}", status=response.status_code
+                    )
+                body = self._read_capped(response, current)
+                return FetchResult(
+                    url=current,
+                    status=response.status_code,
+                    body=body,
+                    content_type=response.headers.get("content-type"),
+                    etag=response.headers.get("etag"),
+                    last_modified=response.headers.get("last-modified"),
+                )
+        raise FetchError(url, f"more than {self._settings.http_max_redirects} redirects")
+
+    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+        encodings = [
+            e for e in response.headers.get("content-encoding", "").split(",") if e.strip()
+        ]
+        if len(encodings) > _MAX_CONTENT_ENCODINGS:
+            raise FetchError(url, f"refused {len(encodings)} stacked content encodings")
+        cap = self._settings.http_max_body_bytes
+        declared = response.headers.get("content-length")
+        if not encodings and declared and declared.isdigit() and int(declared) > cap:
+            raise PayloadTooLargeError(url, f"body of {declared} bytes is over the {cap}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes(_CHUNK):  # decompressed as it streams
+            size += len(chunk)
+            if size > cap:
+                raise PayloadTooLargeError(url, f"body passed the {cap}-byte cap (decompressed)")
+            chunks.append(chunk)
+        self.stats.bytes_received += response.num_bytes_downloaded
+        return b"".join(chunks)
+
+    def _read_file(self, url: str) -> FetchResult:
+        path = Path(unquote(urlsplit(url).path))
+        cap = self._settings.http_max_body_bytes
+        try:
+            size = path.stat().st_size
+            if size > cap:
+                raise PayloadTooLargeError(url, f"file of {size} bytes is over the {cap}-byte cap")
+            body = path.read_bytes()
+        except OSError as exc:
+            raise FetchError(url, f"cannot read file: {exc.strerror or exc}") from exc
+        return FetchResult(url=url, status=200, body=body)
+
+    def _check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise UnsafeURLError(url, f"refused scheme {parts.scheme!r}")
+        host = (parts.hostname or "").lower()
+        if not host:
+            raise UnsafeURLError(url, "no host in URL")
+        if host in self._allowed_hosts:
+            return
+        try:
+            addresses = self._resolve(host)
+        except OSError as exc:
+            raise FetchError(url, f"cannot resolve host {host!r}: {exc}") from exc
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            if not ip.is_global or ip.is_multicast:
+                raise UnsafeURLError(url, f"refused non-public address {ip} for host {host!r}")
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _RetryableStatusError) and exc.retry_after is not None:
+            return min(exc.retry_after, self._settings.http_retry_after_cap)
+        backoff = wait_exponential_jitter(initial=0.5, max=self._settings.http_backoff_max)
+        return float(backoff(state))
+
+    def _record_sleep(self, seconds: float) -> None:
+        self.stats.waits.append(seconds)
+        self._sleep(seconds)
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, _RetryableStatusError):
+        return True
+    return isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.UnsupportedProtocol)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    """Seconds to wait from a Retry-After header, in either of its two forms."""
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _resolve_host(host: str) -> list[str]:
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        pass
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+
+
+def build_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    return httpx.Client(
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        timeout=httpx.Timeout(settings.http_timeout),
+        limits=httpx.Limits(
+            max_connections=settings.http_max_connections,
+            max_keepalive_connections=settings.http_max_connections,
+        ),
+        follow_redirects=False,
+        transport=transport,
+    )
+
+
+@contextmanager
+def open_fetcher(
+    settings: Settings, *, transport: httpx.BaseTransport | None = None
+) -> Iterator[Fetcher]:
+    with build_client(settings, transport) as client:
+        yield Fetcher(client, settings)

@@ -1,0 +1,341 @@
+"""One place that runs a batch through the stages: fetch → land raw → parse → extract → load.
+
+Prefect flows and the CLI call these functions; they hold no logic of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+from jobingest.config import SourcesPlan, load_sources
+from jobingest.errors import FetchError, JobIngestError, ParseError
+from jobingest.fetch import Fetcher, FetchResult, open_fetcher
+from jobingest.models import SourceConfig
+from jobingest.parse import ParsedPayload, parse_payload
+from jobingest.progress import ProgressEvent, emit
+from jobingest.rawstore import RawStore, StoredPayload
+from jobingest.report import ConfigProblem, RunReport, SourceReport
+from jobingest.settings import Settings
+from jobingest.sources import get_connector
+from jobingest.sources.base import RecordContext
+from jobingest.warehouse import runs
+from jobingest.warehouse.db import get_engine, upgrade
+from jobingest.warehouse.load import load_batch
+
+# A board that keeps pointing at more pages than this is looping, not paging.
+_MAX_PAGES_PER_SOURCE = 1000
+
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SourceFailedError(JobIngestError):
+    """A source could not be read completely; its reason is in the run report."""
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url.get_secret_value()
+
+
+def prepare_warehouse(settings: Settings) -> None:
+    upgrade(database_url(settings))
+
+
+def start_run(
+    settings: Settings,
+    sources_file: str | Path,
+    *,
+    flow_run_id: str | None = None,
+    clock: Clock = _utcnow,
+) -> tuple[int, SourcesPlan]:
+    """Upgrade the schema, read the sources file and open the run row.
+
+    Entries that fail validation are quarantined (stage `config`) and reported; the rest run.
+    """
+    prepare_warehouse(settings)
+    plan = load_sources(sources_file)
+    now = clock()
+    with get_engine(database_url(settings)).begin() as connection:
+        run_id = runs.start_run(
+            connection, now=now, sources_file=str(sources_file), flow_run_id=flow_run_id
+        )
+        for error in plan.errors:
+            # No source row exists for an invalid entry; finish_run counts these separately.
+            runs.quarantine(
+                connection,
+                [runs.QuarantineItem(stage="config", reason=error.reason)],
+                run_id=run_id,
+                source_name=error.name,
+                kind=None,
+                board=None,
+                now=now,
+            )
+    return run_id, plan
+
+
+def ingest_source(
+    settings: Settings,
+    run_id: int,
+    entry: SourceConfig,
+    *,
+    fetcher: Fetcher | None = None,
+    store: RawStore | None = None,
+    clock: Clock = _utcnow,
+) -> SourceReport:
+    """Fetch every page of one source, land it, parse it and load it, batch by batch.
+
+    Raises SourceFailedError after recording why, so orchestration sees the failure.
+    """
+    if fetcher is None:
+        with open_fetcher(settings) as own_fetcher:
+            return ingest_source(
+                settings, run_id, entry, fetcher=own_fetcher, store=store, clock=clock
+            )
+    connector = get_connector(entry.kind)
+    board = connector.board_of(entry)
+    store = store or RawStore(settings.raw_store)
+    engine = get_engine(database_url(settings))
+    with engine.begin() as connection:
+        runs.start_source(
+            connection,
+            run_id=run_id,
+            source_name=entry.name,
+            kind=entry.kind,
+            board=board,
+            now=clock(),
+        )
+    emit(ProgressEvent(entry.name, "started"))
+    ctx = RecordContext(
+        source=entry.kind,
+        board=board,
+        fetched_on=clock().date(),
+        company=entry.company,
+        hours_per_year=settings.hours_per_year,
+    )
+    queue = [entry.url or connector.start_url(entry)]
+    visited: set[str] = set()
+    try:
+        while queue:
+            url = queue.pop(0)
+            if url in visited:
+                continue
+            if len(visited) >= _MAX_PAGES_PER_SOURCE:
+                raise SourceFailedError(f"stopped after {_MAX_PAGES_PER_SOURCE} pages")
+            visited.add(url)
+            parsed = _ingest_page(settings, run_id, entry, board, url, fetcher, store, ctx, clock)
+            queue.extend(parsed.follow)
+            emit(ProgressEvent(entry.name, "page", url, len(parsed.postings)))
+    except (FetchError, ParseError, SourceFailedError) as exc:
+        reason = exc.reason if isinstance(exc, FetchError) else str(exc)
+        _finish_source(engine, run_id, entry.name, "failed", reason, clock)
+        emit(ProgressEvent(entry.name, "failed", reason))
+        raise SourceFailedError(f"{entry.name}: {reason}") from exc
+    except Exception as exc:
+        _finish_source(engine, run_id, entry.name, "failed", f"{type(exc).__name__}: {exc}", clock)
+        emit(ProgressEvent(entry.name, "failed", type(exc).__name__))
+        raise
+    _finish_source(engine, run_id, entry.name, "ok", None, clock)
+    report = source_report(settings, run_id, entry.name)
+    emit(ProgressEvent(entry.name, "finished", postings=report.parsed))
+    return report
+
+
+def _ingest_page(
+    settings: Settings,
+    run_id: int,
+    entry: SourceConfig,
+    board: str,
+    url: str,
+    fetcher: Fetcher,
+    store: RawStore,
+    ctx: RecordContext,
+    clock: Clock,
+) -> ParsedPayload:
+    connector = get_connector(entry.kind)
+    engine = get_engine(database_url(settings))
+    result = fetcher.get(url)
+    fetched_at = clock()
+    body = result.body or b""
+    stored = store.put(body)
+    try:
+        parsed = parse_payload(connector, body, url=result.url, ctx=ctx)
+    except ParseError as exc:
+        with engine.begin() as connection:
+            _record_page(connection, run_id, entry, board, result, stored, fetched_at, None)
+            runs.quarantine(
+                connection,
+                [
+                    runs.QuarantineItem(
+                        stage="parse",
+                        reason=str(exc),
+                        raw_sha256=stored.sha256,
+                        url=result.url,
+                        excerpt=body[:500].decode("utf-8", errors="replace"),
+                    )
+                ],
+                run_id=run_id,
+                source_name=entry.name,
+                kind=entry.kind,
+                board=board,
+                now=fetched_at,
+            )
+        raise
+    with engine.begin() as connection:
+        _record_page(connection, run_id, entry, board, result, stored, fetched_at, parsed.records)
+        runs.add_counts(
+            connection, run_id=run_id, source_name=entry.name, parsed=len(parsed.postings)
+        )
+        runs.quarantine(
+            connection,
+            [
+                runs.QuarantineItem(
+                    stage=item.stage,
+                    reason=item.reason,
+                    source_id=item.source_id,
+                    excerpt=item.excerpt,
+                    raw_sha256=stored.sha256,
+                    url=result.url,
+                )
+                for item in parsed.rejected
+            ],
+            run_id=run_id,
+            source_name=entry.name,
+            kind=entry.kind,
+            board=board,
+            now=fetched_at,
+        )
+    size = settings.load_batch_size
+    for start in range(0, len(parsed.postings), size):
+        with engine.begin() as connection:
+            load_batch(
+                connection,
+                parsed.postings[start : start + size],
+                run_id=run_id,
+                source_name=entry.name,
+                seen_at=fetched_at,
+                raw_sha256=stored.sha256,
+            )
+    return parsed
+
+
+def _record_page(
+    connection: Connection,
+    run_id: int,
+    entry: SourceConfig,
+    board: str,
+    result: FetchResult,
+    stored: StoredPayload,
+    fetched_at: datetime,
+    records: int | None,
+) -> None:
+    runs.record_payload(
+        connection,
+        run_id=run_id,
+        source_name=entry.name,
+        kind=entry.kind,
+        board=board,
+        url=result.url,
+        fetched_at=fetched_at,
+        status=result.status,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        content_type=result.content_type,
+        sha256=stored.sha256,
+        size=stored.size,
+        stored_size=stored.stored_size,
+        records=records,
+    )
+    runs.add_counts(
+        connection,
+        run_id=run_id,
+        source_name=entry.name,
+        pages=1,
+        fetched=1,
+        bytes=stored.size,
+    )
+
+
+def _finish_source(
+    engine: Engine, run_id: int, name: str, status: str, reason: str | None, clock: Clock
+) -> None:
+    with engine.begin() as connection:
+        runs.finish_source(
+            connection, run_id=run_id, source_name=name, status=status, reason=reason, now=clock()
+        )
+
+
+def source_report(settings: Settings, run_id: int, source_name: str) -> SourceReport:
+    with get_engine(database_url(settings)).connect() as connection:
+        rows = runs.source_rows(connection, run_id)
+    row = next(r for r in rows if r["source_name"] == source_name)
+    return SourceReport.model_validate(row, from_attributes=False)
+
+
+def finish_run(
+    settings: Settings,
+    run_id: int,
+    plan: SourcesPlan,
+    *,
+    failures: dict[str, str] | None = None,
+    clock: Clock = _utcnow,
+) -> RunReport:
+    """Close the run: settle its status from the per-source rows and store the report.
+
+    `failures` names sources whose task died without recording why (a crash before its first
+    transaction, say); they are recorded as failed so no source vanishes from the report.
+    """
+    engine = get_engine(database_url(settings))
+    problems = [ConfigProblem(source_name=e.name, reason=e.reason) for e in plan.errors]
+    now = clock()
+    with engine.begin() as connection:
+        recorded = {row["source_name"]: row for row in runs.source_rows(connection, run_id)}
+        for entry in plan.enabled:
+            row = recorded.get(entry.name)
+            if row is not None and row["status"] != "running":
+                continue
+            reason = (failures or {}).get(entry.name) or "stopped before finishing"
+            if row is None:
+                runs.start_source(
+                    connection, run_id=run_id, source_name=entry.name, kind=entry.kind,
+                    board=None, now=now,
+                )  # fmt: skip
+            runs.finish_source(
+                connection, run_id=run_id, source_name=entry.name, status="failed",
+                reason=reason, now=now,
+            )  # fmt: skip
+        sources = [SourceReport.model_validate(row) for row in runs.source_rows(connection, run_id)]
+        draft = RunReport(run_id=run_id, status="running", sources=sources, config_errors=problems)
+        status = runs.finish_run(
+            connection, run_id=run_id, now=now, report=draft.model_dump(mode="json")
+        )
+    return draft.model_copy(update={"status": status})
+
+
+def load_report(settings: Settings, run_id: int | None = None) -> RunReport | None:
+    """The stored report of a run (the latest finished one when no id is given)."""
+    with get_engine(database_url(settings)).connect() as connection:
+        row = runs.latest_report(connection, run_id)
+    if row is None or row["report"] is None:
+        return None
+    return RunReport.model_validate({**row["report"], "status": row["status"]})
+
+
+def run_once(settings: Settings, sources_file: str | Path) -> RunReport:
+    """The whole nightly job in this process, without an orchestrator (used by `jobingest run
+    --no-prefect` and by tests of the stages)."""
+    run_id, plan = start_run(settings, sources_file)
+    with open_fetcher(settings) as fetcher:
+        store = RawStore(settings.raw_store)
+        for entry in plan.enabled:
+            try:
+                ingest_source(settings, run_id, entry, fetcher=fetcher, store=store)
+            except SourceFailedError:
+                continue
+    return finish_run(settings, run_id, plan)

@@ -1,0 +1,51 @@
+"""One typed settings object; every part gets it passed in, nothing reads the environment itself."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jobingest import __version__
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JOBINGEST_", env_file=".env", extra="ignore")
+
+    database_url: SecretStr = Field(
+        default=SecretStr("sqlite:///jobingest.db"),
+        description="SQLAlchemy URL of the warehouse (sqlite:///… or postgresql+psycopg://…).",
+    )
+    raw_store: str = Field(
+        default="./data/raw", description="fsspec URL or folder of the raw landing zone."
+    )
+
+    contact: str = Field(
+        default="https://github.com/jobingest/jobingest",
+        description="Contact URL or e-mail sent in the User-Agent so boards can reach us.",
+    )
+    http_timeout: float = Field(default=30.0, gt=0, description="Seconds per request phase.")
+    http_max_attempts: int = Field(default=4, ge=1, description="Tries per request.")
+    http_backoff_max: float = Field(default=30.0, ge=0, description="Longest backoff, seconds.")
+    http_retry_after_cap: float = Field(
+        default=120.0, ge=0, description="Longest Retry-After we honour, seconds."
+    )
+    http_max_body_bytes: int = Field(
+        default=50 * 1024 * 1024, gt=0, description="Cap on a decompressed response body."
+    )
+    http_max_redirects: int = Field(default=5, ge=0)
+    http_max_connections: int = Field(default=20, ge=1)
+    http_allow_private_hosts: list[str] = Field(
+        default_factory=list,
+        description="Hosts a redirect may lead to although they resolve to private or loopback "
+        "addresses (for tests and on-premise boards).",
+    )
+
+    source_task_retries: int = Field(
+        default=1, ge=0, description="Prefect retries of a whole source after its requests gave up."
+    )
+    load_batch_size: int = Field(default=500, ge=1, description="Postings per load transaction.")
+    hours_per_year: int = Field(default=2080, gt=0, description="Hours used to annualise pay.")
+
+    @property
+    def user_agent(self) -> str:
+        return f"jobingest/{__version__} (+{self.contact})"

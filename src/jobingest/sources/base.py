@@ -1,0 +1,84 @@
+"""What a connector is: pure functions from a board's payloads to postings.
+
+A connector never does I/O. The pipeline fetches the URLs it names, hands it the bytes, and
+follows the URLs its pages point to (next pages, sitemap entries). That keeps paging, retries and
+politeness in one place and lets any stored payload be parsed again offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar, Protocol
+
+from jobingest.models import Posting, SourceConfig
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One parsed payload: the board's records, and the URLs to fetch next."""
+
+    records: list[Record]
+    follow: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecordContext:
+    """What a mapping needs beyond the record itself."""
+
+    source: str
+    board: str
+    fetched_on: date
+    company: str | None = None
+    hours_per_year: int = 2080
+
+
+class Connector(Protocol):
+    kind: ClassVar[str]
+    description: ClassVar[str]
+
+    def board_of(self, entry: SourceConfig) -> str:
+        """The board identifier an entry points at (its token, site, company id, …)."""
+        ...
+
+    def start_url(self, entry: SourceConfig) -> str:
+        """The first URL to fetch for an entry that gives no explicit `url`."""
+        ...
+
+    def parse(self, payload: bytes, *, url: str) -> Page:
+        """Bytes of one response to records; raises ParseError when they are not this kind."""
+        ...
+
+    def to_posting(self, record: Record, ctx: RecordContext) -> Posting:
+        """One record to a posting; raises RecordError (or ValueError) when it cannot be one."""
+        ...
+
+
+def decode_json(payload: bytes, *, what: str) -> Any:
+    """Parse a JSON body, with a reason a person can act on when it is not JSON."""
+    import json
+
+    from jobingest.errors import ParseError
+
+    text = payload.decode("utf-8-sig", errors="replace").strip()
+    if not text:
+        raise ParseError(f"{what}: empty body")
+    if text[0] == "<":
+        raise ParseError(f"{what}: got HTML or XML where JSON was expected ({text[:60]!r})")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{what}: invalid JSON at line {exc.lineno} column {exc.colno}") from exc
+
+
+def text_or_none(value: object) -> str | None:
+    """A board's string field, or None for missing, empty or non-string values."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None

@@ -1,0 +1,1 @@
+"""Tables, loading and upgrades of the warehouse. Knows nothing of fetching or Prefect."""

@@ -1,0 +1,110 @@
+"""Shared fixtures: the fake boards server, settings, and warehouses on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from jobingest.settings import Settings
+from tests.fakeboards import FakeBoards
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLES = ROOT / "examples"
+POSTGRES_URL = os.environ.get(
+    "JOBINGEST_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+# In CI a missing PostgreSQL is a failure, not a skip.
+POSTGRES_REQUIRED = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def fakeboards() -> Iterator[FakeBoards]:
+    with FakeBoards() as server:
+        yield server
+
+
+@pytest.fixture
+def boards(fakeboards: FakeBoards) -> Iterator[FakeBoards]:
+    """The session's server with a clean request log."""
+    fakeboards.reset_log()
+    yield fakeboards
+
+
+def _postgres_available() -> str | None:
+    try:
+        import psycopg
+    except ImportError:
+        return "psycopg is not installed (pip install -e '.[postgres]')"
+    try:
+        plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain, connect_timeout=3):
+            return None
+    except Exception as exc:
+        return f"PostgreSQL at {POSTGRES_URL} is not reachable: {exc}"
+
+
+@pytest.fixture(scope="session")
+def postgres_problem() -> str | None:
+    return _postgres_available()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_problem: str | None
+) -> Iterator[str]:
+    """A fresh, empty warehouse: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    if postgres_problem:
+        if POSTGRES_REQUIRED:
+            pytest.fail(postgres_problem)
+        pytest.skip(postgres_problem)
+    import psycopg
+
+    schema = f"jobingest_test_{uuid.uuid4().hex[:12]}"
+    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    try:
+        yield url
+    finally:
+        from jobingest.warehouse.db import get_engine
+
+        get_engine(url).dispose()
+        get_engine.cache_clear()
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Settings for one test: its own warehouse and raw store, loopback allowed, fast retries."""
+    return Settings(
+        database_url=database_url,
+        raw_store=str(tmp_path / "raw"),
+        http_allow_private_hosts=["127.0.0.1"],
+        http_max_attempts=3,
+        http_backoff_max=0.05,
+        http_timeout=5.0,
+        source_task_retries=0,
+    )
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'warehouse.db'}",
+        raw_store=str(tmp_path / "raw"),
+        http_allow_private_hosts=["127.0.0.1"],
+        http_max_attempts=3,
+        http_backoff_max=0.05,
+        http_timeout=5.0,
+        source_task_retries=0,
+    )

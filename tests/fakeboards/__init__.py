@@ -1,0 +1,5 @@
+"""A real HTTP server on loopback serving board payloads in their real shapes, with faults."""
+
+from tests.fakeboards.server import Fault, FakeBoards
+
+__all__ = ["FakeBoards", "Fault"]

@@ -1,0 +1,187 @@
+"""Fake job boards on 127.0.0.1 for tests and benchmarks.
+
+Routes mirror the real APIs (`/v1/boards/{token}/jobs` for Greenhouse); bodies are whatever a
+test publishes. Faults are queued per path and consumed one per request, so a test says
+"the first two requests get 503, then serve normally" and the server does exactly that.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import socket
+import struct
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One misbehaviour for one request.
+
+    kind: status | reset | truncate | redirect | gzip_bomb | oversized | slow | html
+    """
+
+    kind: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    location: str | None = None
+    size: int = 0
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class SeenRequest:
+    path: str
+    headers: dict[str, str]
+    status: int
+    at: float
+
+
+class FakeBoards:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._bodies: dict[str, tuple[bytes, str]] = {}
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._lock = threading.Lock()
+        self.requests: list[SeenRequest] = []
+        self._server = ThreadingHTTPServer((host, 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # lifecycle -------------------------------------------------------------------------------
+    def start(self) -> FakeBoards:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeBoards:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # publishing ------------------------------------------------------------------------------
+    def publish(self, path: str, body: bytes, content_type: str = "application/json") -> str:
+        """Serve `body` at `path` (query strings are ignored when matching); returns its URL."""
+        with self._lock:
+            self._bodies[path] = (body, content_type)
+        return self.base_url + path
+
+    def greenhouse(self, token: str, body: bytes) -> str:
+        self.publish(f"/v1/boards/{token}/jobs", body)
+        return f"{self.base_url}/v1/boards/{token}/jobs?content=true&pay_transparency=true"
+
+    def fail(self, path: str, *faults: Fault) -> None:
+        with self._lock:
+            self._faults[path].extend(faults)
+
+    def seen(self, path: str) -> list[SeenRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def reset_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+
+    # serving ---------------------------------------------------------------------------------
+    def _next_fault(self, path: str) -> Fault | None:
+        with self._lock:
+            queue = self._faults.get(path)
+            return queue.popleft() if queue else None
+
+    def _log(self, path: str, headers: dict[str, str], status: int) -> None:
+        with self._lock:
+            self.requests.append(SeenRequest(path, headers, status, time.monotonic()))
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        boards = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # quiet
+                return
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                fault = boards._next_fault(path)
+                if fault is not None:
+                    self._fault(path, headers, fault)
+                    return
+                with boards._lock:
+                    found = boards._bodies.get(path)
+                if found is None:
+                    boards._log(path, headers, 404)
+                    self._send(404, b'{"status": 404, "error": "Job board not found"}')
+                    return
+                body, content_type = found
+                etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+                if headers.get("if-none-match") == etag:
+                    boards._log(path, headers, 304)
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                boards._log(path, headers, 200)
+                self._send(200, body, {"Content-Type": content_type, "ETag": etag})
+
+            def _send(self, status: int, body: bytes, extra: dict[str, str] | None = None) -> None:
+                self.send_response(status)
+                for name, value in (extra or {}).items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _fault(self, path: str, headers: dict[str, str], fault: Fault) -> None:
+                boards._log(path, headers, fault.status if fault.kind == "status" else 0)
+                if fault.kind == "status":
+                    self._send(fault.status, b'{"error": "injected"}', fault.headers)
+                elif fault.kind == "html":
+                    page = b"<!DOCTYPE html><html><body><h1>Service temporarily unavailable</h1></body></html>"
+                    self._send(200, page, {"Content-Type": "text/html"})
+                elif fault.kind == "redirect":
+                    self._send(302, b"", {"Location": fault.location or "/"})
+                elif fault.kind == "reset":
+                    self.connection.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    self.connection.close()
+                    self.close_connection = True
+                elif fault.kind == "truncate":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "100000")
+                    self.end_headers()
+                    self.wfile.write(b'{"jobs": [{"id": 1, "title": "cut')
+                    self.wfile.flush()
+                    self.close_connection = True
+                elif fault.kind == "oversized":
+                    self._send(200, b"x" * fault.size, {"Content-Type": "application/json"})
+                elif fault.kind == "gzip_bomb":
+                    bomb = gzip.compress(b"\0" * fault.size, compresslevel=9)
+                    self._send(200, bomb, {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+                elif fault.kind == "slow":
+                    time.sleep(fault.delay)
+                    with boards._lock:
+                        body, content_type = boards._bodies.get(path, (b"{}", "application/json"))
+                    self._send(200, body, {"Content-Type": content_type})
+                else:  # pragma: no cover - a typo in a test
+                    raise ValueError(f"unknown fault {fault.kind}")
+
+        return Handler
