@@ -52,3 +52,8 @@ def nightly_ingest(sources: str = "sources.yaml") -> State[RunReport]:
     if report.status == "failed":
         return Failed(message=f"every source failed (run {run_id})", data=report)
     return Completed(message=f"run {run_id}: {report.status}", data=report)
+
+
+if __name__ == "__main__":
+    # `python flows/nightly.py` serves the flow with a nightly schedule on the current Prefect API.
+    nightly_ingest.serve(name="nightly", cron="0 2 * * *", parameters={"sources": "sources.yaml"})

@@ -29,10 +29,10 @@ def fakeboards() -> Iterator[FakeBoards]:
 
 
 @pytest.fixture
-def boards(fakeboards: FakeBoards) -> Iterator[FakeBoards]:
+def boards(fakeboards: FakeBoards) -> FakeBoards:
     """The session's server with a clean request log."""
     fakeboards.reset_log()
-    yield fakeboards
+    return fakeboards
 
 
 def _postgres_available() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,8 @@ def run(
         outcome: object
         with listening(on_event):
             if prefect:
+                # The ephemeral API would try to phone home; this machine may have no internet.
+                os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
                 from flows.nightly import nightly_ingest
 
                 state = nightly_ingest(sources=str(sources.resolve()), return_state=True)

@@ -23,7 +23,7 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_random_exponential,
 )
 
 from jobingest.errors import FetchError, PayloadTooLargeError, UnsafeURLError
@@ -221,7 +221,7 @@ class Fetcher:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _RetryableStatusError) and exc.retry_after is not None:
             return min(exc.retry_after, self._settings.http_retry_after_cap)
-        backoff = wait_exponential_jitter(initial=0.5, max=self._settings.http_backoff_max)
+        backoff = wait_random_exponential(multiplier=0.5, max=self._settings.http_backoff_max)
         return float(backoff(state))
 
     def _record_sleep(self, seconds: float) -> None:

@@ -175,7 +175,9 @@ class FakeBoards:
                     self._send(200, b"x" * fault.size, {"Content-Type": "application/json"})
                 elif fault.kind == "gzip_bomb":
                     bomb = gzip.compress(b"\0" * fault.size, compresslevel=9)
-                    self._send(200, bomb, {"Content-Type": "application/json", "Content-Encoding": "gzip"})
+                    self._send(
+                        200, bomb, {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+                    )
                 elif fault.kind == "slow":
                     time.sleep(fault.delay)
                     with boards._lock:

@@ -33,7 +33,8 @@ _WORKPLACE_WORDS = re.compile(
 )
 _NO_COUNTRY_AREAS = frozenset(
     {"emea", "apac", "latam", "eu", "europe", "americas", "north america", "asia", "africa",
-     "global", "international", "anywhere", "worldwide", "multiple locations", "various"}
+     "global", "international", "anywhere", "worldwide", "multiple locations", "various",
+     "dach", "nordics", "benelux", "cee", "mena", "emea region", "european union"}
 )  # fmt: skip
 _COUNTRY_ALIASES = {
     "usa": "US", "u.s.": "US", "u.s.a.": "US", "us": "US", "united states of america": "US",
@@ -151,10 +152,15 @@ def region_code(value: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _subdivision_index() -> dict[str, str]:
-    index: dict[str, str] = {}
+    # Earlier countries win a shared code: "WA" is Washington before Western Australia.
+    by_country: dict[str, list[tuple[str, str]]] = {c: [] for c in _REGION_COUNTRIES}
     for sub in pycountry.subdivisions:
         country = str(sub.country_code)
-        if country in _REGION_COUNTRIES:
-            index.setdefault(str(sub.code).split("-", 1)[1].lower(), country)
-            index.setdefault(str(sub.name).lower(), country)
+        if country in by_country:
+            by_country[country].append((str(sub.code).split("-", 1)[1], str(sub.name)))
+    index: dict[str, str] = {}
+    for country in _REGION_COUNTRIES:
+        for code, name in by_country[country]:
+            index.setdefault(code.lower(), country)
+            index.setdefault(name.lower(), country)
     return index

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 _PARSER = "html.parser"
 _BLOCK_TAGS = (
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    "p", "div", "br", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
     "tr", "table", "section", "article", "header", "footer", "blockquote", "pre",
 )  # fmt: skip
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg")
@@ -38,6 +38,7 @@ def html_to_text(markup: str | None) -> str | None:
         tag.insert_before("\n")
         tag.insert_after("\n")
     for item in soup.find_all("li"):
+        item.insert_before("\n")
         item.insert(0, "- ")
     return _tidy(soup.get_text())
 

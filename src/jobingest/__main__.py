@@ -1,0 +1,3 @@
+from jobingest.cli import main
+
+main()
