@@ -20,6 +20,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Resets and truncations are injected on purpose; clients see them, the log need not.
+        return
+
+
 @dataclass(frozen=True)
 class Fault:
     """One misbehaviour for one request.
@@ -49,7 +57,7 @@ class FakeBoards:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
-        self._server = ThreadingHTTPServer((host, 0), self._handler_class())
+        self._server = _QuietServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
