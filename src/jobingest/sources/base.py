@@ -37,6 +37,10 @@ class RecordContext:
 
 
 class Connector(Protocol):
+    """A source kind. Optional class attribute `target = "salary_survey"` marks a connector whose
+    rows are survey answers: they print like postings in `jobingest parse` but load into the
+    `salary_survey` table, never among advertised postings."""
+
     kind: ClassVar[str]
     description: ClassVar[str]
 
