@@ -22,6 +22,7 @@ def fetch_settings() -> Settings:
         http_backoff_max=0.01,
         http_timeout=5,
         http_max_body_bytes=1024 * 1024,
+        http_per_host_rps=1000,
     )
 
 
@@ -148,3 +149,38 @@ def test_file_urls_are_read_under_the_same_cap(tmp_path: Path, fetcher: Fetcher)
     big.write_bytes(b"x" * (1024 * 1024 + 1))
     with pytest.raises(PayloadTooLargeError):
         fetcher.get(big.as_uri())
+
+
+def test_concurrent_requests_to_one_host_stay_under_the_limit(boards: FakeBoards) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from jobingest.fetch import HostLimiter
+
+    polite = Settings(http_allow_private_hosts=["127.0.0.1"], http_max_attempts=1)
+    limiter = HostLimiter(concurrency=2, rate=1000)
+    url = boards.greenhouse("slow", BODY)
+    boards.fail("/v1/boards/slow/jobs", *[Fault("slow", delay=0.2)] * 8)
+
+    def fetch_once(_: int) -> int:
+        with build_client(polite) as client:
+            return Fetcher(client, polite, limiter=limiter).get(url).status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(fetch_once, range(8)))
+    assert statuses == [200] * 8
+    assert 1 <= boards.max_in_flight <= 2
+
+
+def test_request_starts_to_one_host_are_spaced_by_the_rate(boards: FakeBoards) -> None:
+    from jobingest.fetch import HostLimiter
+
+    polite = Settings(http_allow_private_hosts=["127.0.0.1"], http_max_attempts=1)
+    url = boards.greenhouse("paced", BODY)
+    with build_client(polite) as client:
+        fetcher = Fetcher(client, polite, limiter=HostLimiter(concurrency=4, rate=20))
+        for _ in range(5):
+            fetcher.get(url)
+    starts = [r.at for r in boards.seen("/v1/boards/paced/jobs")]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(gaps) == 4
+    assert min(gaps) >= 0.04, f"requests closer than 1/rate apart: {gaps}"

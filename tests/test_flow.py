@@ -39,6 +39,7 @@ def flow_env(
     monkeypatch.setenv("JOBINGEST_HTTP_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("JOBINGEST_HTTP_BACKOFF_MAX", "0.05")
     monkeypatch.setenv("JOBINGEST_SOURCE_TASK_RETRIES", "0")
+    monkeypatch.setenv("JOBINGEST_HTTP_PER_HOST_RPS", "1000")
     return sqlite_settings
 
 

@@ -131,3 +131,33 @@ def test_bad_records_are_quarantined_and_the_batch_goes_on(
     assert report.status == "completed"
     assert _scalar(settings, "SELECT count(*) FROM quarantine WHERE stage = 'map'") == 2
     assert _scalar(settings, "SELECT quarantined FROM ingest_run") == 2
+
+
+def test_an_unchanged_board_is_asked_conditionally_and_sends_no_body(
+    boards: FakeBoards, settings: Settings, tmp_path: Path
+) -> None:
+    path = "/v1/boards/steady/jobs"
+    sources = _sources(
+        tmp_path,
+        [{"name": "steady", "kind": "greenhouse", "board": "steady",
+          "url": boards.greenhouse("steady", NORTHWIND)}],
+    )  # fmt: skip
+    pipeline.run_once(settings, sources)
+    boards.reset_log()
+    second = pipeline.run_once(settings, sources)
+    (request,) = boards.seen(path)
+    assert request.status == 304 and "if-none-match" in request.headers
+    (source,) = second.sources
+    assert (source.fetched, source.not_modified, source.bytes) == (1, 1, 0)
+    assert (source.new, source.updated, source.unchanged) == (0, 0, 14)
+    newest = _scalar(settings, "SELECT max(last_seen_at) FROM posting")
+    oldest = _scalar(settings, "SELECT min(last_seen_at) FROM posting_source")
+    assert newest == oldest  # every listing of the unchanged board was marked seen
+
+    # The board changes: the next run downloads and loads the difference.
+    jobs = json.loads(NORTHWIND)["jobs"]
+    jobs[0] = {**jobs[0], "title": jobs[0]["title"] + " (Platform)"}
+    boards.greenhouse("steady", json.dumps({"jobs": jobs, "meta": {"total": 14}}).encode())
+    third = pipeline.run_once(settings, sources)
+    (source,) = third.sources
+    assert (source.not_modified, source.new, source.updated, source.unchanged) == (0, 0, 1, 13)

@@ -83,7 +83,7 @@ def run(
                 mark = "ok" if event.stage == "finished" else f"failed: {event.detail}"
                 progress.update(bar, advance=1, last=f"{event.source_name} {mark}")
             elif event.stage == "page":
-                progress.update(bar, last=f"{event.source_name}: {event.postings} postings")
+                progress.update(bar, last=f"{event.source_name}: fetched {event.detail[:60]}")
 
         outcome: object
         with listening(on_event):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -61,6 +62,44 @@ class FetchStats:
     waits: list[float] = field(default_factory=list)
 
 
+class HostLimiter:
+    """Per-host politeness shared by every fetcher in the process: at most `concurrency`
+    requests in flight to a host, and starts spaced at least 1/`rate` seconds apart."""
+
+    def __init__(self, concurrency: int, rate: float) -> None:
+        self._concurrency = concurrency
+        self._interval = 1.0 / rate
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.BoundedSemaphore(self._concurrency))
+        with semaphore:
+            with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start.get(host, now))
+                self._next_start[host] = start + self._interval
+            if start > now:
+                time.sleep(start - now)
+            yield
+
+
+_limiters: dict[tuple[int, float], HostLimiter] = {}
+_limiters_lock = threading.Lock()
+
+
+def host_limiter(settings: Settings) -> HostLimiter:
+    """The process-wide limiter for these politeness settings (shared across task threads)."""
+    key = (settings.http_per_host_concurrency, settings.http_per_host_rps)
+    with _limiters_lock:
+        if key not in _limiters:
+            _limiters[key] = HostLimiter(*key)
+        return _limiters[key]
+
+
 class _RetryableStatusError(FetchError):
     def __init__(self, url: str, status: int, retry_after: float | None) -> None:
         super().__init__(url, f"HTTP {status}", status=status)
@@ -77,11 +116,13 @@ class Fetcher:
         *,
         sleep: Callable[[float], None] = time.sleep,
         resolve: Callable[[str], list[str]] | None = None,
+        limiter: HostLimiter | None = None,
     ) -> None:
         self._client = client
         self._settings = settings
         self._sleep = sleep
         self._resolve = resolve or _resolve_host
+        self._limiter = limiter or host_limiter(settings)
         self._allowed_hosts = {h.lower() for h in settings.http_allow_private_hosts}
         self.stats = FetchStats()
 
@@ -133,7 +174,11 @@ class Fetcher:
         current = url
         for _ in range(self._settings.http_max_redirects + 1):
             self._check_url(current)
-            with self._client.stream("GET", current, headers=headers) as response:
+            host = urlsplit(current).netloc.lower()
+            with (
+                self._limiter.slot(host),
+                self._client.stream("GET", current, headers=headers) as response,
+            ):
                 if response.status_code in _REDIRECT_STATUSES:
                     location = response.headers.get("location")
                     if not location:

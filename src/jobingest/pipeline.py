@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -15,16 +16,16 @@ from jobingest.config import SourcesPlan, load_sources
 from jobingest.errors import FetchError, JobIngestError, ParseError
 from jobingest.fetch import Fetcher, FetchResult, open_fetcher
 from jobingest.models import SourceConfig
-from jobingest.parse import ParsedPayload, parse_payload
+from jobingest.parse import parse_payload
 from jobingest.progress import ProgressEvent, emit
-from jobingest.rawstore import RawStore, StoredPayload
+from jobingest.rawstore import RawStore, StoredPayload, sha256_of
 from jobingest.report import ConfigProblem, RunReport, SourceReport
 from jobingest.settings import Settings
 from jobingest.sources import get_connector
 from jobingest.sources.base import RecordContext
 from jobingest.warehouse import runs
 from jobingest.warehouse.db import get_engine, upgrade
-from jobingest.warehouse.load import load_batch
+from jobingest.warehouse.load import load_batch, touch_payload
 
 # A board that keeps pointing at more pages than this is looping, not paging.
 _MAX_PAGES_PER_SOURCE = 1000
@@ -129,9 +130,10 @@ def ingest_source(
             if len(visited) >= _MAX_PAGES_PER_SOURCE:
                 raise SourceFailedError(f"stopped after {_MAX_PAGES_PER_SOURCE} pages")
             visited.add(url)
-            parsed = _ingest_page(settings, run_id, entry, board, url, fetcher, store, ctx, clock)
-            queue.extend(parsed.follow)
-            emit(ProgressEvent(entry.name, "page", url, len(parsed.postings)))
+            queue.extend(
+                _ingest_page(settings, run_id, entry, board, url, fetcher, store, ctx, clock)
+            )
+            emit(ProgressEvent(entry.name, "page", url))
     except (FetchError, ParseError, SourceFailedError) as exc:
         reason = exc.reason if isinstance(exc, FetchError) else str(exc)
         _finish_source(engine, run_id, entry.name, "failed", reason, clock)
@@ -157,18 +159,33 @@ def _ingest_page(
     store: RawStore,
     ctx: RecordContext,
     clock: Clock,
-) -> ParsedPayload:
+) -> list[str]:
+    """One URL through every stage; returns the URLs the page points to next.
+
+    A 304, or a body identical to the last one that parsed, is not parsed again: its listings
+    are marked seen and the stored follow-up URLs are reused.
+    """
     connector = get_connector(entry.kind)
     engine = get_engine(database_url(settings))
-    result = fetcher.get(url)
+    with engine.connect() as connection:
+        previous = runs.last_good_payload(connection, source_name=entry.name, url=url)
+    result = fetcher.get(
+        url,
+        etag=previous["etag"] if previous else None,
+        last_modified=previous["last_modified"] if previous else None,
+    )
     fetched_at = clock()
     body = result.body or b""
+    if previous is not None and (result.not_modified or sha256_of(body) == previous["sha256"]):
+        return _unchanged_page(engine, run_id, entry, board, result, previous, fetched_at)
+    if result.not_modified:
+        raise ParseError(f"{url}: 304 Not Modified for a payload we never stored")
     stored = store.put(body)
     try:
         parsed = parse_payload(connector, body, url=result.url, ctx=ctx)
     except ParseError as exc:
         with engine.begin() as connection:
-            _record_page(connection, run_id, entry, board, result, stored, fetched_at, None)
+            _record_page(connection, run_id, entry, board, result, stored, fetched_at, None, [])
             runs.quarantine(
                 connection,
                 [
@@ -187,8 +204,23 @@ def _ingest_page(
                 now=fetched_at,
             )
         raise
+    size = settings.load_batch_size
+    for start in range(0, len(parsed.postings), size):
+        with engine.begin() as connection:
+            load_batch(
+                connection,
+                parsed.postings[start : start + size],
+                run_id=run_id,
+                source_name=entry.name,
+                seen_at=fetched_at,
+                raw_sha256=stored.sha256,
+            )
+    # Indexed last: until this commits, a rerun treats the payload as never processed.
     with engine.begin() as connection:
-        _record_page(connection, run_id, entry, board, result, stored, fetched_at, parsed.records)
+        _record_page(
+            connection, run_id, entry, board, result, stored, fetched_at, parsed.records,
+            parsed.follow,
+        )  # fmt: skip
         runs.add_counts(
             connection, run_id=run_id, source_name=entry.name, parsed=len(parsed.postings)
         )
@@ -211,18 +243,57 @@ def _ingest_page(
             board=board,
             now=fetched_at,
         )
-    size = settings.load_batch_size
-    for start in range(0, len(parsed.postings), size):
-        with engine.begin() as connection:
-            load_batch(
-                connection,
-                parsed.postings[start : start + size],
-                run_id=run_id,
-                source_name=entry.name,
-                seen_at=fetched_at,
-                raw_sha256=stored.sha256,
-            )
-    return parsed
+    return parsed.follow
+
+
+def _unchanged_page(
+    engine: Engine,
+    run_id: int,
+    entry: SourceConfig,
+    board: str,
+    result: FetchResult,
+    previous: dict[str, Any],
+    fetched_at: datetime,
+) -> list[str]:
+    follow = list(previous["follow"] or [])
+    with engine.begin() as connection:
+        runs.record_payload(
+            connection,
+            run_id=run_id,
+            source_name=entry.name,
+            kind=entry.kind,
+            board=board,
+            url=result.url,
+            fetched_at=fetched_at,
+            status=result.status,
+            etag=result.etag or previous["etag"],
+            last_modified=result.last_modified or previous["last_modified"],
+            content_type=result.content_type,
+            sha256=previous["sha256"],
+            size=len(result.body) if result.body is not None else None,
+            stored_size=None,
+            records=previous["records"],
+            follow=follow,
+        )
+        runs.add_counts(
+            connection,
+            run_id=run_id,
+            source_name=entry.name,
+            pages=1,
+            fetched=1,
+            not_modified=1 if result.not_modified else 0,
+            bytes=len(result.body or b""),
+        )
+        touch_payload(
+            connection,
+            source=entry.kind,
+            board=board,
+            raw_sha256=previous["sha256"],
+            run_id=run_id,
+            source_name=entry.name,
+            seen_at=fetched_at,
+        )
+    return follow
 
 
 def _record_page(
@@ -234,6 +305,7 @@ def _record_page(
     stored: StoredPayload,
     fetched_at: datetime,
     records: int | None,
+    follow: list[str],
 ) -> None:
     runs.record_payload(
         connection,
@@ -251,6 +323,7 @@ def _record_page(
         size=stored.size,
         stored_size=stored.stored_size,
         records=records,
+        follow=follow,
     )
     runs.add_counts(
         connection,

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     )
     http_max_redirects: int = Field(default=5, ge=0)
     http_max_connections: int = Field(default=20, ge=1)
+    http_per_host_concurrency: int = Field(
+        default=4, ge=1, description="Requests in flight to one host, across all tasks."
+    )
+    http_per_host_rps: float = Field(
+        default=10.0, gt=0, description="Requests started per second to one host."
+    )
     http_allow_private_hosts: list[str] = Field(
         default_factory=list,
         description="Hosts a redirect may lead to although they resolve to private or loopback "

@@ -57,6 +57,8 @@ class FakeBoards:
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._server = _QuietServer((host, 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -103,6 +105,7 @@ class FakeBoards:
     def reset_log(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.max_in_flight = 0
 
     # serving ---------------------------------------------------------------------------------
     def _next_fault(self, path: str) -> Fault | None:
@@ -124,6 +127,16 @@ class FakeBoards:
                 return
 
             def do_GET(self) -> None:
+                with boards._lock:
+                    boards.in_flight += 1
+                    boards.max_in_flight = max(boards.max_in_flight, boards.in_flight)
+                try:
+                    self._get()
+                finally:
+                    with boards._lock:
+                        boards.in_flight -= 1
+
+            def _get(self) -> None:
                 path = urlsplit(self.path).path
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 fault = boards._next_fault(path)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from jobingest.dedupe import content_hash, normalise_company
@@ -83,7 +83,7 @@ def load_batch(
         _update_changed(connection, changed, company_ids, run_id, source_name, seen_at, raw_sha256)
         counts.updated = len(changed)
     if touched_sources:
-        _touch(connection, touched_sources, touched_postings, run_id, seen_at)
+        _touch(connection, touched_sources, touched_postings, run_id, seen_at, raw_sha256)
     connection.execute(
         update(run_source_table)
         .where(
@@ -298,12 +298,13 @@ def _touch(
     posting_ids: list[int],
     run_id: int,
     seen_at: datetime,
+    raw_sha256: str | None,
 ) -> None:
     for start in range(0, len(source_ids), _IN_CHUNK):
         connection.execute(
             update(source_table)
             .where(source_table.c.id.in_(source_ids[start : start + _IN_CHUNK]))
-            .values(last_seen_at=seen_at, last_run_id=run_id)
+            .values(last_seen_at=seen_at, last_run_id=run_id, raw_sha256=raw_sha256)
         )
     for start in range(0, len(posting_ids), _IN_CHUNK):
         connection.execute(
@@ -311,3 +312,42 @@ def _touch(
             .where(posting_table.c.id.in_(posting_ids[start : start + _IN_CHUNK]))
             .values(last_seen_at=seen_at, last_run_id=run_id)
         )
+
+
+def touch_payload(
+    connection: Connection,
+    *,
+    source: str,
+    board: str,
+    raw_sha256: str,
+    run_id: int,
+    source_name: str,
+    seen_at: datetime,
+) -> int:
+    """Mark every listing of an unchanged payload as seen now, without parsing it again.
+
+    Returns how many listings were seen for the first time in this run (the `unchanged` count).
+    """
+    seen_at = seen_at.astimezone(UTC)
+    c = source_table.c
+    listed = and_(c.source == source, c.board == board, c.raw_sha256 == raw_sha256)
+    posting_ids = select(c.posting_id).where(listed).scalar_subquery()
+    connection.execute(
+        update(posting_table)
+        .where(posting_table.c.id.in_(posting_ids))
+        .values(last_seen_at=seen_at, last_run_id=run_id)
+    )
+    counted = connection.execute(
+        update(source_table)
+        .where(listed, or_(c.last_run_id.is_(None), c.last_run_id != run_id))
+        .values(last_seen_at=seen_at, last_run_id=run_id)
+    ).rowcount
+    connection.execute(
+        update(source_table).where(listed).values(last_seen_at=seen_at, last_run_id=run_id)
+    )
+    connection.execute(
+        update(run_source_table)
+        .where(run_source_table.c.run_id == run_id, run_source_table.c.source_name == source_name)
+        .values(unchanged=run_source_table.c.unchanged + counted)
+    )
+    return int(counted)

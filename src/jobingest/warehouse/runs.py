@@ -112,9 +112,11 @@ def record_payload(
     size: int | None,
     stored_size: int | None,
     records: int | None,
+    follow: list[str] | None = None,
 ) -> None:
     connection.execute(
         insert(raw_table).values(
+            follow=follow,
             run_id=run_id,
             source_name=source_name,
             kind=kind,
@@ -131,6 +133,26 @@ def record_payload(
             records=records,
         )
     )
+
+
+def last_good_payload(
+    connection: Connection, *, source_name: str, url: str
+) -> dict[str, Any] | None:
+    """The newest payload of this URL that parsed: what a 304 or an identical body stands for."""
+    c = raw_table.c
+    query = (
+        select(c.sha256, c.etag, c.last_modified, c.records, c.follow)
+        .where(
+            c.source_name == source_name,
+            c.url == url,
+            c.sha256.is_not(None),
+            c.records.is_not(None),
+        )
+        .order_by(c.id.desc())
+        .limit(1)
+    )
+    row = connection.execute(query).mappings().first()
+    return dict(row) if row is not None else None
 
 
 def quarantine(

@@ -100,7 +100,9 @@ class PostingSource(SQLModel, table=True):
     source_name: str = Field(description="The sources.yaml entry that last saw it.")
     url: str | None = None
     content_hash: str
-    raw_sha256: str | None = Field(default=None, max_length=64)
+    raw_sha256: str | None = Field(
+        default=None, max_length=64, index=True, description="Last payload that listed it."
+    )
     first_seen_at: datetime = _ts(nullable=False)
     last_seen_at: datetime = _ts(nullable=False)
     first_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
@@ -220,7 +222,8 @@ class RawPayload(SQLModel, table=True):
     sha256: str | None = Field(default=None, max_length=64, index=True)
     size: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     stored_size: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    records: int | None = None
+    records: int | None = Field(default=None, description="Records parsed; null if unparsable.")
+    follow: Any = _json_column(nullable=True)
 
 
 metadata = SQLModel.metadata

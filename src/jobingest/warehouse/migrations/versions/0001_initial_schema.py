@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 01:35:14.041002
+Create Date: 2026-11-30
 """
 
 from __future__ import annotations
@@ -199,6 +199,11 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger(), nullable=True),
         sa.Column("stored_size", sa.BigInteger(), nullable=True),
         sa.Column("records", sa.Integer(), nullable=True),
+        sa.Column(
+            "follow",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.ForeignKeyConstraint(
             ["run_id"],
             ["ingest_run.id"],
@@ -277,10 +282,14 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_posting_source_posting_id"), ["posting_id"], unique=False
         )
+        batch_op.create_index(
+            batch_op.f("ix_posting_source_raw_sha256"), ["raw_sha256"], unique=False
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("posting_source", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_posting_source_raw_sha256"))
         batch_op.drop_index(batch_op.f("ix_posting_source_posting_id"))
         batch_op.drop_index(batch_op.f("ix_posting_source_last_run_id"))
 
