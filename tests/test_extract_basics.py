@@ -53,9 +53,31 @@ def test_parse_location(
     assert all(p.raw for p in result.places)
 
 
-def test_a_lone_place_name_keeps_its_text_but_no_guessed_country() -> None:
-    (place,) = parse_location("Springfield").places
-    assert (place.city, place.country, place.raw) == (None, None, "Springfield")
+def test_an_ambiguous_city_keeps_no_guessed_country() -> None:
+    (place,) = parse_location("Cambridge").places  # GB, US and CA cities of similar size
+    assert (place.city, place.country, place.raw) == ("Cambridge", None, "Cambridge")
+    (place,) = parse_location("Cambridge, MA").places
+    assert (place.city, place.region, place.country) == ("Cambridge", "MA", "US")
+
+
+@pytest.mark.parametrize(
+    ("text", "city", "country"),
+    [
+        ("London", "London", "GB"),  # 8.9M against London, Ontario's 0.4M
+        ("Paris", "Paris", "FR"),
+        ("München", "München", "DE"),
+        ("Londres", "Londres", "GB"),
+        ("Bengaluru", "Bengaluru", "IN"),
+        ("Berlin, DE", "Berlin", "DE"),  # no Berlin in Delaware: DE is Germany here
+        ("Wilmington, DE", "Wilmington", "US"),
+        ("Greater London", "London", "GB"),
+        ("NYC", "New York", "US"),
+        ("Qwertyville", None, None),
+    ],
+)
+def test_cities_from_the_gazetteer(text: str, city: str | None, country: str | None) -> None:
+    (place,) = parse_location(text).places
+    assert (place.city, place.country) == (city, country)
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
+from protego import Protego
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -124,7 +125,32 @@ class Fetcher:
         self._resolve = resolve or _resolve_host
         self._limiter = limiter or host_limiter(settings)
         self._allowed_hosts = {h.lower() for h in settings.http_allow_private_hosts}
+        self._robots: dict[str, Protego | None] = {}
         self.stats = FetchStats()
+
+    def robots_allowed(self, url: str) -> bool:
+        """Whether robots.txt lets us fetch `url` (career pages; APIs are not crawled).
+
+        Read once per host per fetcher: a 4xx means no rules; a 5xx or an unreachable
+        robots.txt means the host is not crawled at all this run.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return True
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._robots:
+            self._robots[origin] = self._load_robots(origin)
+        rules = self._robots[origin]
+        return rules is not None and bool(rules.can_fetch(url, self._settings.user_agent))
+
+    def _load_robots(self, origin: str) -> Protego | None:
+        try:
+            result = self.get(origin + "/robots.txt")
+        except FetchError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                return Protego.parse("")
+            return None
+        return Protego.parse((result.body or b"").decode("utf-8", errors="replace"))
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None

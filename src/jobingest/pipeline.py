@@ -130,6 +130,11 @@ def ingest_source(
             if len(visited) >= _MAX_PAGES_PER_SOURCE:
                 raise SourceFailedError(f"stopped after {_MAX_PAGES_PER_SOURCE} pages")
             visited.add(url)
+            if getattr(connector, "respects_robots", False) and not fetcher.robots_allowed(url):
+                if len(visited) == 1:
+                    raise SourceFailedError(f"robots.txt does not allow {url} (or is unreachable)")
+                _count(engine, run_id, entry.name, skipped=1)
+                continue
             queue.extend(
                 _ingest_page(settings, run_id, entry, board, url, fetcher, store, ctx, clock)
             )
@@ -333,6 +338,11 @@ def _record_page(
         fetched=1,
         bytes=stored.size,
     )
+
+
+def _count(engine: Engine, run_id: int, source_name: str, **counts: int) -> None:
+    with engine.begin() as connection:
+        runs.add_counts(connection, run_id=run_id, source_name=source_name, **counts)
 
 
 def _finish_source(

@@ -16,6 +16,7 @@ class SourceReport(BaseModel):
     pages: int = 0
     fetched: int = 0
     not_modified: int = 0
+    skipped: int = 0
     bytes: int = 0
     parsed: int = 0
     new: int = 0

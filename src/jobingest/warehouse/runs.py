@@ -20,7 +20,7 @@ quarantine_table: Table = Quarantine.__table__  # type: ignore[attr-defined]
 raw_table: Table = RawPayload.__table__  # type: ignore[attr-defined]
 
 COUNTERS = (
-    "pages", "fetched", "not_modified", "bytes", "parsed", "new", "updated", "unchanged",
+    "pages", "fetched", "not_modified", "skipped", "bytes", "parsed", "new", "updated", "unchanged",
     "duplicates", "quarantined",
 )  # fmt: skip
 

@@ -172,6 +172,7 @@ class IngestRunSource(SQLModel, table=True):
     pages: int = 0
     fetched: int = 0
     not_modified: int = 0
+    skipped: int = Field(default=0, description="URLs robots.txt did not let us fetch.")
     bytes: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
     parsed: int = 0
     new: int = 0
