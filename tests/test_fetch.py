@@ -184,3 +184,24 @@ def test_request_starts_to_one_host_are_spaced_by_the_rate(boards: FakeBoards) -
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert len(gaps) == 4
     assert min(gaps) >= 0.04, f"requests closer than 1/rate apart: {gaps}"
+
+
+def test_robots_rules_are_honoured_per_host(boards: FakeBoards, fetcher: Fetcher) -> None:
+    boards.publish("/robots.txt", b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    assert fetcher.robots_allowed(boards.base_url + "/careers/data-engineer")
+    assert not fetcher.robots_allowed(boards.base_url + "/private/job-1")
+    assert len(boards.seen("/robots.txt")) == 1, "robots.txt is read once per host"
+
+
+def test_missing_robots_allows_and_failing_robots_forbids(
+    boards: FakeBoards, fetch_settings: Settings
+) -> None:
+    boards.publish("/robots.txt", b"", "text/plain")
+    with build_client(fetch_settings) as client:
+        missing = Fetcher(client, fetch_settings, sleep=lambda _: None)
+        boards.fail("/robots.txt", Fault("status", 404))
+        assert missing.robots_allowed(boards.base_url + "/careers/1")
+    with build_client(fetch_settings) as client:
+        failing = Fetcher(client, fetch_settings, sleep=lambda _: None)
+        boards.fail("/robots.txt", *[Fault("status", 503)] * 3)
+        assert not failing.robots_allowed(boards.base_url + "/careers/1")

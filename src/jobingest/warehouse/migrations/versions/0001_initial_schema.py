@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("pages", sa.Integer(), nullable=False),
         sa.Column("fetched", sa.Integer(), nullable=False),
         sa.Column("not_modified", sa.Integer(), nullable=False),
+        sa.Column("skipped", sa.Integer(), nullable=False),
         sa.Column("bytes", sa.BigInteger(), nullable=False),
         sa.Column("parsed", sa.Integer(), nullable=False),
         sa.Column("new", sa.Integer(), nullable=False),
