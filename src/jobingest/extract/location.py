@@ -11,6 +11,7 @@ any other country's (London → GB, Paris → FR; Cambridge stays without a coun
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,7 +27,11 @@ _REMOTE = re.compile(
     r"remoto|en\s+remoto|t[ée]l[ée]travail|homeoffice|home\s+office|mobiles\s+arbeiten)\b",
     re.IGNORECASE,
 )
-_HYBRID = re.compile(r"\b(hybrid|hybride|h[íi]brido|teilweise\s+remote)\b", re.IGNORECASE)
+_HYBRID = re.compile(
+    r"\b(hybrid|hybride|h[íi]brid[oa]|teilweise\s+(?:remote|homeoffice)|"
+    r"t[ée]l[ée]travail\s+partiel|remoto\s+parcial|teletrabajo\s+parcial|partially\s+remote)\b",
+    re.IGNORECASE,
+)
 _ONSITE = re.compile(
     r"\b(on[\s-]?site|in[\s-]office|in[\s-]person|office[\s-]based|vor\s+ort|presencial|sur\s+site)\b",
     re.IGNORECASE,
@@ -53,6 +58,8 @@ _COUNTRY_ALIASES = {
 }  # fmt: skip
 _REGION_COUNTRIES = ("US", "CA", "AU")
 _DOMINANCE = 20
+_CITY_STATES = {"SG": "Singapore", "HK": "Hong Kong", "MO": "Macao", "MC": "Monaco"}
+_COUNTRY_NAME_LANGUAGES = ("de", "fr", "es", "it", "pt", "nl")
 _CITY_ABBREVIATIONS = {
     "nyc": ("New York", "US"), "sf": ("San Francisco", "US"), "la": ("Los Angeles", "US"),
     "sfo": ("San Francisco", "US"), "bay area": ("San Francisco", "US"),
@@ -103,7 +110,11 @@ def _parse_segment(segment: str) -> list[Location]:
     parts = [p.strip(" .-–—:") for p in re.split(r",|\s[-–—]\s", body)]
     parts = [p for p in parts if p]
     if not parts:
-        # "Remote (US only)": the place lives in the qualifier.
+        # "Hybrid (New York, NY)" or "Remote (US only)": the place lives in the qualifier.
+        for text in inner:
+            nested = _parse_segment(text)
+            if any(p.city or p.country for p in nested):
+                return [p.model_copy(update={"raw": raw}) for p in nested]
         for text in inner:
             country = country_code(_WORKPLACE_WORDS.sub(" ", text).strip(" .-"))
             if country:
@@ -133,6 +144,8 @@ def _parse_segment(segment: str) -> list[Location]:
             country = country_code(_WORKPLACE_WORDS.sub(" ", text).strip(" .-"))
             if country:
                 break
+    if not rest and len(parts) == 1 and country in _CITY_STATES:
+        city = _CITY_STATES[country]
     if len(rest) == 1 and region is None and country and region_code(rest[0]) == country:
         region, rest = rest[0], []  # "Georgia, US" is a state
     if rest:
@@ -180,7 +193,26 @@ def country_code(value: str) -> str | None:
     try:
         return str(pycountry.countries.lookup(key).alpha_2)
     except LookupError:
-        return None
+        return _translated_country_names().get(_fold(key))
+
+
+@lru_cache(maxsize=1)
+def _translated_country_names() -> dict[str, str]:
+    """Country names in German, French, Spanish, … from pycountry's ISO 3166 translations."""
+    names: dict[str, str] = {}
+    for language in _COUNTRY_NAME_LANGUAGES:
+        try:
+            translation = gettext.translation(
+                "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
+            )
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            for attribute in ("name", "common_name", "official_name"):
+                english = getattr(country, attribute, None)
+                if english:
+                    names.setdefault(_fold(translation.gettext(english)), str(country.alpha_2))
+    return names
 
 
 def region_code(value: str) -> str | None:
