@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,7 @@ def test_request_starts_to_one_host_are_spaced_by_the_rate(boards: FakeBoards) -
         for _ in range(5):
             fetcher.get(url)
     starts = [r.at for r in boards.seen("/v1/boards/paced/jobs")]
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(gaps) == 4
     assert min(gaps) >= 0.04, f"requests closer than 1/rate apart: {gaps}"
 

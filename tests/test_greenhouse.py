@@ -115,7 +115,12 @@ def test_edge_cases_parse_without_crashing() -> None:
     assert reversed_band.salary.min is not None and reversed_band.salary.max is not None
     assert reversed_band.salary.min < reversed_band.salary.max
     no_currency = _by_title(parsed.postings, "Technical Recruiter")
-    assert no_currency.salary is None, "a range without a currency is not a comparable band"
+    # The range has no currency, so it is not the band; the description states one in dollars.
+    assert no_currency.salary is not None
+    assert no_currency.salary.origin is SalaryOrigin.text
+    assert (no_currency.salary.min, no_currency.salary.max) == (55, 70)
+    assert no_currency.salary.currency == "USD"
+    assert no_currency.salary.period is PayPeriod.hour
     assert no_currency.workplace is Workplace.remote
 
 

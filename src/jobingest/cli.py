@@ -28,11 +28,16 @@ sources_app = typer.Typer(help="Source kinds and sources files.", no_args_is_hel
 app.add_typer(schema_app, name="schema")
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
+dedupe_app = typer.Typer(help="Duplicate and repost links.", no_args_is_help=True)
+app.add_typer(dedupe_app, name="dedupe")
 
 console = Console(stderr=True)
 # Piped output (CI logs, cron mail) gets a table wide enough to read instead of 80 columns.
 out_console = Console(width=None if sys.stdout.isatty() else 160)
-_COUNT_COLUMNS = ("fetched", "parsed", "new", "updated", "unchanged", "duplicates", "quarantined")
+_COUNT_COLUMNS = (
+    "fetched", "parsed", "new", "updated", "unchanged", "duplicates", "reposts", "closed",
+    "quarantined",
+)  # fmt: skip
 
 
 def _settings() -> Settings:
@@ -132,6 +137,15 @@ def parse(
     company: Annotated[
         str | None, typer.Option(help="Company name when the payload has none.")
     ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            "-o",
+            help="Source option KEY=VALUE (VALUE may be JSON), as in a sources entry's "
+            "`options`; repeat for several.",
+        ),
+    ] = None,
 ) -> None:
     """Print the normalised postings of one saved payload as JSON lines, in payload order."""
     from jobingest.errors import JobIngestError
@@ -150,6 +164,7 @@ def parse(
         fetched_on=datetime.fromtimestamp(payload.stat().st_mtime, UTC).date(),
         company=company,
         hours_per_year=_settings().hours_per_year,
+        options=_options(option or []),
     )
     try:
         parsed = parse_payload(
@@ -164,6 +179,90 @@ def parse(
     for rejected in parsed.rejected:
         console.print(f"[yellow]rejected {rejected.source_id or '?'}: {rejected.reason}[/yellow]")
     console.print(f"{len(parsed.postings)} postings, {len(parsed.rejected)} rejected")
+
+
+@app.command("eval")
+def evaluate(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Labelled files: golden JSONL, salary_strings.tsv or cases.jsonl."),
+    ],
+    misses: Annotated[int, typer.Option(help="Print this many wrong answers per file.")] = 0,
+) -> None:
+    """Score extraction on labelled files: coverage, precision, accuracy, false alarms."""
+    from jobingest.evaluate import score_file
+
+    for path in files:
+        board = score_file(path)
+        table = Table(title=f"{path.name}: {board.cases} cases")
+        for column in ("field", "labelled", "coverage", "precision", "accuracy",
+                       "false alarms", "not stated"):  # fmt: skip
+            table.add_column(column, justify="left" if column == "field" else "right")
+        for row in board.rows():
+            table.add_row(
+                row["field"], str(row["labelled"]), _pct(row["coverage"]), _pct(row["precision"]),
+                _pct(row["accuracy"]), f"{row['false_alarms']} ({_pct(row['false_alarm_rate'])})",
+                str(row["not_stated"]),
+            )  # fmt: skip
+        out_console.print(table)
+        for name, counts in board.confusion.items():
+            labels = sorted({a for a, _ in counts} | {b for _, b in counts})
+            confusion = Table(title=f"{name}: expected (rows) × predicted (columns)")
+            confusion.add_column("")
+            for label in labels:
+                confusion.add_column(label, justify="right")
+            for expected in labels:
+                confusion.add_row(expected, *(str(counts.get((expected, p), 0)) for p in labels))
+            out_console.print(confusion)
+        for name, count in board.skipped.items():
+            out_console.print(f"skipped {count}: {name}")
+        for miss in board.misses[:misses]:
+            out_console.print(miss)
+
+
+def _options(pairs: list[str]) -> dict[str, object]:
+    import json
+
+    options: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--option")
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    return options
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+@dedupe_app.command("explain")
+def dedupe_explain(posting_id: Annotated[int, typer.Argument(help="A posting id.")]) -> None:
+    """Why a posting was merged with others or kept apart (as JSON)."""
+    import json
+
+    from jobingest import pipeline
+
+    try:
+        found = pipeline.explain_posting(_settings(), posting_id)
+    except LookupError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    typer.echo(json.dumps(found, indent=2, ensure_ascii=False, default=str))
+
+
+@dedupe_app.command("rebuild")
+def dedupe_rebuild() -> None:
+    """Re-derive every duplicate and repost link under the current settings."""
+    from jobingest import pipeline
+
+    counts = pipeline.rebuild_dedupe(_settings())
+    console.print(
+        f"{counts.postings} postings: {counts.duplicates} duplicates, {counts.reposts} reposts"
+    )
 
 
 @schema_app.command("export")

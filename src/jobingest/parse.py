@@ -12,6 +12,8 @@ from pydantic import ValidationError
 
 from jobingest.dedupe import fingerprint
 from jobingest.errors import JobIngestError
+from jobingest.extract.enrich import enrich
+from jobingest.extract.role import normalize_title
 from jobingest.models import Posting
 from jobingest.sources.base import Connector, Record, RecordContext
 
@@ -55,8 +57,15 @@ def parse_payload(
                 )
             )
             continue
-        out.postings.append(posting.model_copy(update={"fingerprint": fingerprint(posting)}))
+        out.postings.append(finish_posting(posting, ctx))
     return out
+
+
+def finish_posting(posting: Posting, ctx: RecordContext) -> Posting:
+    """What every mapped posting goes through: text extraction for unstated fields, then the
+    fingerprint (which depends on the extracted places and title)."""
+    enriched = enrich(posting, fetched_on=ctx.fetched_on, hours_per_year=ctx.hours_per_year)
+    return enriched.model_copy(update={"fingerprint": fingerprint(enriched)})
 
 
 def _reason(exc: Exception) -> str:
@@ -83,3 +92,36 @@ def _record_id(record: Record) -> str | None:
         if isinstance(value, str | int) and not isinstance(value, bool):
             return str(value)
     return None
+
+
+@dataclass
+class ParsedSurvey:
+    """Survey answers of one payload, as `salary_survey` rows."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    follow: list[str] = field(default_factory=list)
+    records: int = 0
+
+
+def parse_survey(connector: Connector, payload: bytes, *, url: str) -> ParsedSurvey:
+    """For connectors whose `target` is `salary_survey`: rows for that table, with the role the
+    title normalises to, and unusable answers rejected with a reason."""
+    survey_row = getattr(connector, "survey_row", None)
+    if survey_row is None:
+        raise TypeError(f"{connector.kind} has target salary_survey but no survey_row()")
+    page = connector.parse(payload, url=url)
+    out = ParsedSurvey(follow=list(page.follow), records=len(page.records))
+    for record in page.records:
+        try:
+            row = dict(survey_row(record))
+        except (JobIngestError, ValidationError, ValueError, TypeError, KeyError) as exc:
+            out.rejected.append(
+                Rejected("map", _reason(exc), _excerpt(record), source_id=_record_id(record))
+            )
+            continue
+        match = normalize_title(str(row.get("job_title") or ""))
+        row.setdefault("role", match.role)
+        row.setdefault("role_family", match.family)
+        out.rows.append(row)
+    return out

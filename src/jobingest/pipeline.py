@@ -6,7 +6,7 @@ Prefect flows and the CLI call these functions; they hold no logic of their own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from jobingest.config import SourcesPlan, load_sources
 from jobingest.errors import FetchError, JobIngestError, ParseError
 from jobingest.fetch import Fetcher, FetchResult, open_fetcher
 from jobingest.models import SourceConfig
-from jobingest.parse import parse_payload
+from jobingest.parse import ParsedPayload, ParsedSurvey, parse_payload, parse_survey
 from jobingest.progress import ProgressEvent, emit
 from jobingest.rawstore import RawStore, StoredPayload, sha256_of
 from jobingest.report import ConfigProblem, RunReport, SourceReport
@@ -25,7 +25,14 @@ from jobingest.sources import get_connector
 from jobingest.sources.base import RecordContext
 from jobingest.warehouse import runs
 from jobingest.warehouse.db import get_engine, upgrade
-from jobingest.warehouse.load import load_batch, touch_payload
+from jobingest.warehouse.identity import (
+    DedupePolicy,
+    RebuildCounts,
+    close_unseen,
+    explain,
+    rebuild,
+)
+from jobingest.warehouse.load import load_batch, load_survey_batch, touch_payload
 
 # A board that keeps pointing at more pages than this is looping, not paging.
 _MAX_PAGES_PER_SOURCE = 1000
@@ -119,8 +126,10 @@ def ingest_source(
         fetched_on=clock().date(),
         company=entry.company,
         hours_per_year=settings.hours_per_year,
+        options=entry.options,
     )
-    queue = [entry.url or connector.start_url(entry)]
+    start_urls = getattr(connector, "start_urls", None)
+    queue = list(start_urls(entry)) if start_urls else [entry.url or connector.start_url(entry)]
     visited: set[str] = set()
     try:
         while queue:
@@ -148,6 +157,19 @@ def ingest_source(
         _finish_source(engine, run_id, entry.name, "failed", f"{type(exc).__name__}: {exc}", clock)
         emit(ProgressEvent(entry.name, "failed", type(exc).__name__))
         raise
+    if getattr(connector, "complete_snapshot", True) and not _is_survey(connector):
+        with engine.begin() as connection:
+            closed, note = close_unseen(
+                connection,
+                source=entry.kind,
+                board=board,
+                run_id=run_id,
+                now=clock(),
+                policy=dedupe_policy(settings),
+            )
+            runs.add_counts(connection, run_id=run_id, source_name=entry.name, closed=closed)
+            if note:
+                runs.set_note(connection, run_id=run_id, source_name=entry.name, note=note)
     _finish_source(engine, run_id, entry.name, "ok", None, clock)
     report = source_report(settings, run_id, entry.name)
     emit(ProgressEvent(entry.name, "finished", postings=report.parsed))
@@ -187,7 +209,11 @@ def _ingest_page(
         raise ParseError(f"{url}: 304 Not Modified for a payload we never stored")
     stored = store.put(body)
     try:
-        parsed = parse_payload(connector, body, url=result.url, ctx=ctx)
+        parsed: ParsedPayload | ParsedSurvey = (
+            parse_survey(connector, body, url=result.url)
+            if _is_survey(connector)
+            else parse_payload(connector, body, url=result.url, ctx=ctx)
+        )
     except ParseError as exc:
         with engine.begin() as connection:
             _record_page(connection, run_id, entry, board, result, stored, fetched_at, None, [])
@@ -210,25 +236,34 @@ def _ingest_page(
             )
         raise
     size = settings.load_batch_size
-    for start in range(0, len(parsed.postings), size):
+    items: list[Any] = parsed.rows if isinstance(parsed, ParsedSurvey) else parsed.postings
+    for start in range(0, len(items), size):
         with engine.begin() as connection:
-            load_batch(
-                connection,
-                parsed.postings[start : start + size],
-                run_id=run_id,
-                source_name=entry.name,
-                seen_at=fetched_at,
-                raw_sha256=stored.sha256,
-            )
+            if isinstance(parsed, ParsedSurvey):
+                load_survey_batch(
+                    connection,
+                    items[start : start + size],
+                    run_id=run_id,
+                    source_name=entry.name,
+                    loaded_at=fetched_at,
+                )
+            else:
+                load_batch(
+                    connection,
+                    items[start : start + size],
+                    run_id=run_id,
+                    source_name=entry.name,
+                    seen_at=fetched_at,
+                    raw_sha256=stored.sha256,
+                    policy=dedupe_policy(settings),
+                )
     # Indexed last: until this commits, a rerun treats the payload as never processed.
     with engine.begin() as connection:
         _record_page(
             connection, run_id, entry, board, result, stored, fetched_at, parsed.records,
             parsed.follow,
         )  # fmt: skip
-        runs.add_counts(
-            connection, run_id=run_id, source_name=entry.name, parsed=len(parsed.postings)
-        )
+        runs.add_counts(connection, run_id=run_id, source_name=entry.name, parsed=len(items))
         runs.quarantine(
             connection,
             [
@@ -340,6 +375,18 @@ def _record_page(
     )
 
 
+def _is_survey(connector: object) -> bool:
+    return getattr(connector, "target", "posting") == "salary_survey"
+
+
+def dedupe_policy(settings: Settings) -> DedupePolicy:
+    return DedupePolicy(
+        merge_locations=settings.dedupe_merge_locations,
+        repost_window=timedelta(days=settings.repost_window_days),
+        close_guard_ratio=settings.close_guard_ratio,
+    )
+
+
 def _count(engine: Engine, run_id: int, source_name: str, **counts: int) -> None:
     with engine.begin() as connection:
         runs.add_counts(connection, run_id=run_id, source_name=source_name, **counts)
@@ -399,6 +446,18 @@ def finish_run(
             connection, run_id=run_id, now=now, report=draft.model_dump(mode="json")
         )
     return draft.model_copy(update={"status": status})
+
+
+def rebuild_dedupe(settings: Settings) -> RebuildCounts:
+    """Re-derive duplicate and repost links under the current settings (one transaction)."""
+    prepare_warehouse(settings)
+    with get_engine(database_url(settings)).begin() as connection:
+        return rebuild(connection, dedupe_policy(settings))
+
+
+def explain_posting(settings: Settings, posting_id: int) -> dict[str, Any]:
+    with get_engine(database_url(settings)).connect() as connection:
+        return explain(connection, posting_id, dedupe_policy(settings))
 
 
 def load_report(settings: Settings, run_id: int | None = None) -> RunReport | None:

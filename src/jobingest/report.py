@@ -23,7 +23,10 @@ class SourceReport(BaseModel):
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    reposts: int = 0
+    closed: int = 0
     quarantined: int = 0
+    note: str | None = None
 
 
 class ConfigProblem(BaseModel):
@@ -46,7 +49,7 @@ class RunReport(BaseModel):
 
     def to_markdown(self) -> str:
         columns = ("fetched", "not_modified", "parsed", "new", "updated", "unchanged",
-                   "duplicates", "quarantined")  # fmt: skip
+                   "duplicates", "reposts", "closed", "quarantined")  # fmt: skip
         lines = [
             f"# jobingest run {self.run_id}: {self.status}",
             "",

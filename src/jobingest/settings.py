@@ -49,6 +49,21 @@ class Settings(BaseSettings):
     source_task_retries: int = Field(
         default=1, ge=0, description="Prefect retries of a whole source after its requests gave up."
     )
+    dedupe_merge_locations: bool = Field(
+        default=False,
+        description="Treat one ad listed separately per city as one job (default: sibling "
+        "postings, one per city, as the employer listed them).",
+    )
+    repost_window_days: int = Field(
+        default=60, ge=0, description="A closed job listed again within this many days is a repost."
+    )
+    close_guard_ratio: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Do not close anything when a board lists fewer than this share of its open "
+        "postings (a silent drop is more likely than mass closing).",
+    )
     load_batch_size: int = Field(default=500, ge=1, description="Postings per load transaction.")
     hours_per_year: int = Field(default=2080, gt=0, description="Hours used to annualise pay.")
 

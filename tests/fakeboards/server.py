@@ -17,7 +17,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -54,6 +54,7 @@ class SeenRequest:
 class FakeBoards:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self._bodies: dict[str, tuple[bytes, str]] = {}
+        self._query_bodies: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[bytes, str]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
@@ -84,11 +85,27 @@ class FakeBoards:
         return f"http://{host}:{port}"
 
     # publishing ------------------------------------------------------------------------------
-    def publish(self, path: str, body: bytes, content_type: str = "application/json") -> str:
-        """Serve `body` at `path` (query strings are ignored when matching); returns its URL."""
+    def publish(
+        self,
+        path: str,
+        body: bytes,
+        content_type: str = "application/json",
+        *,
+        query: str | None = None,
+    ) -> str:
+        """Serve `body` at `path`; returns its URL.
+
+        Query strings are ignored when matching, unless `query` is given: then this body answers
+        only requests to `path` with exactly those query parameters (in any order), which is how
+        a test publishes the pages of an API that pages by `?offset=`/`?skip=`. A request whose
+        query matches no such body falls back to the body published for the bare path.
+        """
         with self._lock:
-            self._bodies[path] = (body, content_type)
-        return self.base_url + path
+            if query is None:
+                self._bodies[path] = (body, content_type)
+            else:
+                self._query_bodies[(path, _query_key(query))] = (body, content_type)
+        return self.base_url + path + (f"?{query}" if query else "")
 
     def greenhouse(self, token: str, body: bytes) -> str:
         self.publish(f"/v1/boards/{token}/jobs", body)
@@ -127,24 +144,39 @@ class FakeBoards:
                 return
 
             def do_GET(self) -> None:
+                # In flight = from the request line until the response starts, so a client that
+                # has finished reading is never counted against the next one.
+                self._counted = True
                 with boards._lock:
                     boards.in_flight += 1
                     boards.max_in_flight = max(boards.max_in_flight, boards.in_flight)
                 try:
                     self._get()
                 finally:
+                    self._done()
+
+            def _done(self) -> None:
+                if self._counted:
+                    self._counted = False
                     with boards._lock:
                         boards.in_flight -= 1
 
+            def send_response(self, code: int, message: str | None = None) -> None:
+                self._done()
+                super().send_response(code, message)
+
             def _get(self) -> None:
-                path = urlsplit(self.path).path
+                parts = urlsplit(self.path)
+                path = parts.path
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 fault = boards._next_fault(path)
                 if fault is not None:
                     self._fault(path, headers, fault)
                     return
                 with boards._lock:
-                    found = boards._bodies.get(path)
+                    found = boards._query_bodies.get((path, _query_key(parts.query)))
+                    if found is None:
+                        found = boards._bodies.get(path)
                 if found is None:
                     boards._log(path, headers, 404)
                     self._send(404, b'{"status": 404, "error": "Job board not found"}')
@@ -208,3 +240,8 @@ class FakeBoards:
                     raise ValueError(f"unknown fault {fault.kind}")
 
         return Handler
+
+
+def _query_key(query: str) -> tuple[tuple[str, str], ...]:
+    """A query string's parameters, order-free, so `?a=1&b=2` and `?b=2&a=1` match."""
+    return tuple(sorted(parse_qsl(query, keep_blank_values=True)))

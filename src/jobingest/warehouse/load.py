@@ -1,13 +1,16 @@
 """Batched upserts of postings, each batch one transaction together with the counts it adds.
 
 Identity is (source, board, source_id). A listing seen again with the same content only moves
-`last_seen_at`; changed content rewrites the posting row. Loading the same batch twice changes
-nothing else, and a retried batch within one run is not counted twice.
+`last_seen_at` (and reopens it if it had been closed); changed content rewrites the posting row
+and records what changed in `posting_version`. A new listing is matched against the open jobs
+of its block (see `identity`): a duplicate is linked to its canonical posting, a repost to the
+job its board closed recently. Loading the same batch twice changes nothing else, and a
+retried batch within one run is not counted twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,9 +18,17 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from jobingest.dedupe import content_hash, normalise_company
+from jobingest.dedupe import Features, content_hash, features, normalise_company
 from jobingest.models import Posting
-from jobingest.warehouse.tables import Company, IngestRunSource, PostingSource
+from jobingest.warehouse.identity import (
+    DedupePolicy,
+    Link,
+    load_candidates,
+    pack_signature,
+    record_versions,
+    reopen,
+)
+from jobingest.warehouse.tables import Company, IngestRunSource, PostingSource, SalarySurvey
 from jobingest.warehouse.tables import Posting as PostingRow
 
 _IN_CHUNK = 500
@@ -26,6 +37,7 @@ posting_table: Table = PostingRow.__table__  # type: ignore[attr-defined]
 source_table: Table = PostingSource.__table__  # type: ignore[attr-defined]
 company_table: Table = Company.__table__  # type: ignore[attr-defined]
 run_source_table: Table = IngestRunSource.__table__  # type: ignore[attr-defined]
+survey_table: Table = SalarySurvey.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -33,11 +45,9 @@ class LoadCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-
-    def add(self, other: LoadCounts) -> None:
-        self.new += other.new
-        self.updated += other.updated
-        self.unchanged += other.unchanged
+    duplicates: int = 0
+    reposts: int = 0
+    reopened: int = 0
 
 
 def load_batch(
@@ -48,8 +58,10 @@ def load_batch(
     source_name: str,
     seen_at: datetime,
     raw_sha256: str | None = None,
+    policy: DedupePolicy | None = None,
 ) -> LoadCounts:
     """Upsert one batch inside the caller's transaction and add its counts to the run."""
+    policy = policy or DedupePolicy()
     seen_at = seen_at.astimezone(UTC)
     latest: dict[tuple[str, str, str], Posting] = {}
     for posting in postings:
@@ -77,26 +89,36 @@ def load_batch(
             if row["last_run_id"] != run_id:
                 counts.unchanged += 1
     if new_rows:
-        _insert_new(connection, new_rows, company_ids, run_id, source_name, seen_at, raw_sha256)
-        counts.new = len(new_rows)
+        links = _insert_new(
+            connection, new_rows, company_ids, run_id, source_name, seen_at, raw_sha256, policy
+        )
+        counts.duplicates = sum(1 for link in links if link.kind == "duplicate")
+        counts.reposts = sum(1 for link in links if link.kind == "repost")
+        counts.new = len(new_rows) - counts.duplicates - counts.reposts
     if changed:
         _update_changed(connection, changed, company_ids, run_id, source_name, seen_at, raw_sha256)
         counts.updated = len(changed)
     if touched_sources:
         _touch(connection, touched_sources, touched_postings, run_id, seen_at, raw_sha256)
+    reopened_ids = [row["posting_id"] for row, _, _ in changed] + touched_postings
+    counts.reopened = reopen(connection, reopened_ids, run_id=run_id, now=seen_at)
+    _add_counts(connection, run_id, source_name, counts)
+    return counts
+
+
+def _add_counts(connection: Connection, run_id: int, source_name: str, counts: LoadCounts) -> None:
+    c = run_source_table.c
     connection.execute(
         update(run_source_table)
-        .where(
-            run_source_table.c.run_id == run_id,
-            run_source_table.c.source_name == source_name,
-        )
+        .where(c.run_id == run_id, c.source_name == source_name)
         .values(
-            new=run_source_table.c.new + counts.new,
-            updated=run_source_table.c.updated + counts.updated,
-            unchanged=run_source_table.c.unchanged + counts.unchanged,
+            new=c.new + counts.new,
+            updated=c.updated + counts.updated,
+            unchanged=c.unchanged + counts.unchanged,
+            duplicates=c.duplicates + counts.duplicates,
+            reposts=c.reposts + counts.reposts,
         )
     )
-    return counts
 
 
 def _existing(
@@ -153,7 +175,9 @@ def _insert_ignore(connection: Connection, table: Table, conflict: list[str]) ->
     raise NotImplementedError(f"warehouse does not support {connection.dialect.name}")
 
 
-def posting_values(posting: Posting, digest: str, company_ids: dict[str, int]) -> dict[str, Any]:
+def posting_values(
+    posting: Posting, digest: str, company_ids: dict[str, int], feats: Features
+) -> dict[str, Any]:
     """The `posting` row of a contract posting (salary flattened, first place denormalised)."""
     salary = posting.salary
     first = next((p for p in posting.locations if p.country), None)
@@ -186,6 +210,8 @@ def posting_values(posting: Posting, digest: str, company_ids: dict[str, int]) -
         "description_text": posting.description_text,
         "fingerprint": posting.fingerprint,
         "content_hash": digest,
+        "block_key": feats.block_key,
+        "signature": pack_signature(feats.signature),
     }
 
 
@@ -197,10 +223,20 @@ def _insert_new(
     source_name: str,
     seen_at: datetime,
     raw_sha256: str | None,
-) -> None:
+    policy: DedupePolicy,
+) -> list[Link]:
+    feats = [features(posting) for posting, _ in rows]
+    matcher = load_candidates(
+        connection, (f.block_key for f in feats if f.block_key), now=seen_at, policy=policy
+    )
+    links = [
+        matcher.decide(index, f, posting.source, posting.board)
+        for index, ((posting, _), f) in enumerate(zip(rows, feats, strict=True))
+    ]
     values = [
         {
-            **posting_values(posting, digest, company_ids),
+            **posting_values(posting, digest, company_ids, f),
+            **_link_columns(link),
             "source": posting.source,
             "board": posting.board,
             "source_id": posting.source_id,
@@ -210,10 +246,11 @@ def _insert_new(
             "first_run_id": run_id,
             "last_run_id": run_id,
         }
-        for posting, digest in rows
+        for (posting, digest), f, link in zip(rows, feats, links, strict=True)
     ]
     statement = insert(posting_table).returning(posting_table.c.id, sort_by_parameter_order=True)
     ids = [row.id for row in connection.execute(statement, values)]
+    _resolve_batch_links(connection, ids, links)
     connection.execute(
         insert(source_table),
         [
@@ -234,6 +271,35 @@ def _insert_new(
             for posting_id, (posting, digest) in zip(ids, rows, strict=True)
         ],
     )
+    return links
+
+
+def _link_columns(link: Link) -> dict[str, Any]:
+    """Columns for links to postings already in the warehouse; batch links are set after insert."""
+    target = link.target if isinstance(link.target, int) else None
+    return {
+        "canonical_id": target if link.kind == "duplicate" else None,
+        "repost_of": target if link.kind == "repost" else None,
+        "dedupe_score": link.verdict.score if link.verdict else None,
+        "dedupe_reason": link.verdict.reason if link.verdict else None,
+    }
+
+
+def _resolve_batch_links(connection: Connection, ids: list[int], links: list[Link]) -> None:
+    """Point links to postings inserted earlier in this same batch at their new ids."""
+    updates: dict[str, list[dict[str, int]]] = {"canonical_id": [], "repost_of": []}
+    for index, link in enumerate(links):
+        if isinstance(link.target, tuple):
+            column = "canonical_id" if link.kind == "duplicate" else "repost_of"
+            updates[column].append({"b_id": ids[index], "b_target": ids[link.target[1]]})
+    for column, rows in updates.items():
+        if rows:
+            connection.execute(
+                update(posting_table)
+                .where(posting_table.c.id == bindparam("b_id"))
+                .values({column: bindparam("b_target")}),
+                rows,
+            )
 
 
 def _update_changed(
@@ -248,13 +314,16 @@ def _update_changed(
     # Bind names must differ from column names in an executemany UPDATE, hence the prefix.
     posting_rows = [
         {
-            **posting_values(posting, digest, company_ids),
+            **posting_values(posting, digest, company_ids, features(posting)),
             "last_seen_at": seen_at,
             "updated_at": seen_at,
             "last_run_id": run_id,
         }
         for row, posting, digest in rows
     ]
+    _record_changes(
+        connection, [row["posting_id"] for row, _, _ in rows], posting_rows, run_id, seen_at
+    )
     columns = list(posting_rows[0])
     connection.execute(
         update(posting_table)
@@ -290,6 +359,62 @@ def _update_changed(
             for row, posting, digest in rows
         ],
     )
+
+
+_TRACKED = (
+    "title", "company", "role", "level", "employment_type", "workplace", "locations",
+    "salary_min", "salary_max", "salary_currency", "salary_period", "posted_at",
+)  # fmt: skip
+
+
+def _record_changes(
+    connection: Connection,
+    posting_ids: list[int],
+    new_values: list[dict[str, Any]],
+    run_id: int,
+    at: datetime,
+) -> None:
+    """A `changed` version per posting: old and new value of each field that changed (for the
+    description, only its length, which keeps the history small)."""
+    c = posting_table.c
+    old: dict[int, Any] = {}
+    for start in range(0, len(posting_ids), _IN_CHUNK):
+        query = select(c.id, c.description_text, *(c[name] for name in _TRACKED)).where(
+            c.id.in_(posting_ids[start : start + _IN_CHUNK])
+        )
+        old.update({row.id: row for row in connection.execute(query)})
+    versions = []
+    for posting_id, values in zip(posting_ids, new_values, strict=True):
+        before = old.get(posting_id)
+        if before is None:
+            continue
+        changes = {
+            name: {"from": _plain(getattr(before, name)), "to": _plain(values[name])}
+            for name in _TRACKED
+            if _plain(getattr(before, name)) != _plain(values[name])
+        }
+        if (before.description_text or "") != (values["description_text"] or ""):
+            changes["description_text"] = {
+                "from_chars": len(before.description_text or ""),
+                "to_chars": len(values["description_text"] or ""),
+            }
+        versions.append(
+            {
+                "posting_id": posting_id,
+                "kind": "changed",
+                "at": at,
+                "content_hash": values["content_hash"],
+                "changes": changes,
+            }
+        )
+    record_versions(connection, versions, run_id=run_id)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able value, with datetimes compared in UTC whatever the driver returned."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return value
 
 
 def _touch(
@@ -345,9 +470,41 @@ def touch_payload(
     connection.execute(
         update(source_table).where(listed).values(last_seen_at=seen_at, last_run_id=run_id)
     )
+    reopen(
+        connection,
+        [row.posting_id for row in connection.execute(select(c.posting_id).where(listed))],
+        run_id=run_id,
+        now=seen_at,
+    )
     connection.execute(
         update(run_source_table)
         .where(run_source_table.c.run_id == run_id, run_source_table.c.source_name == source_name)
         .values(unchanged=run_source_table.c.unchanged + counted)
     )
     return int(counted)
+
+
+def load_survey_batch(
+    connection: Connection,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    run_id: int,
+    source_name: str,
+    loaded_at: datetime,
+) -> LoadCounts:
+    """Insert survey answers once each (identity: `row_hash`); repeats count as unchanged."""
+    if not rows:
+        return LoadCounts()
+    values = [{**row, "run_id": run_id, "loaded_at": loaded_at.astimezone(UTC)} for row in rows]
+    statement = _insert_ignore(connection, survey_table, ["row_hash"]).returning(survey_table.c.id)
+    inserted = len(connection.execute(statement, values).all())
+    counts = LoadCounts(new=inserted, unchanged=len(values) - inserted)
+    connection.execute(
+        update(run_source_table)
+        .where(run_source_table.c.run_id == run_id, run_source_table.c.source_name == source_name)
+        .values(
+            new=run_source_table.c.new + counts.new,
+            unchanged=run_source_table.c.unchanged + counts.unchanged,
+        )
+    )
+    return counts

@@ -21,7 +21,7 @@ raw_table: Table = RawPayload.__table__  # type: ignore[attr-defined]
 
 COUNTERS = (
     "pages", "fetched", "not_modified", "skipped", "bytes", "parsed", "new", "updated", "unchanged",
-    "duplicates", "quarantined",
+    "duplicates", "reposts", "closed", "quarantined",
 )  # fmt: skip
 
 
@@ -191,6 +191,14 @@ def quarantine(
         add_counts(connection, run_id=run_id, source_name=source_name, quarantined=len(items))
 
 
+def set_note(connection: Connection, *, run_id: int, source_name: str, note: str) -> None:
+    connection.execute(
+        update(run_source_table)
+        .where(run_source_table.c.run_id == run_id, run_source_table.c.source_name == source_name)
+        .values(note=note)
+    )
+
+
 def finish_source(
     connection: Connection,
     *,
@@ -248,6 +256,8 @@ def finish_run(
             updated=sum(row["updated"] for row in rows),
             unchanged=sum(row["unchanged"] for row in rows),
             duplicates=sum(row["duplicates"] for row in rows),
+            reposts=sum(row["reposts"] for row in rows),
+            closed=sum(row["closed"] for row in rows),
             quarantined=sum(row["quarantined"] for row in rows) + config_quarantined,
             report=report,
         )

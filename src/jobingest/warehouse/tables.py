@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -78,6 +87,17 @@ class Posting(SQLModel, table=True):
     description_text: str | None = _text()
     fingerprint: str | None = Field(default=None, index=True)
     content_hash: str
+    block_key: str | None = Field(
+        default=None, index=True, description="Employer|role: where duplicates are looked for."
+    )
+    signature: bytes | None = Field(
+        default=None,
+        sa_column=Column(LargeBinary, nullable=True),
+        description="Bottom-k MinHash of the description, so matching never re-reads text.",
+    )
+    repost_of: int | None = Field(default=None, foreign_key="posting.id")
+    dedupe_score: float | None = None
+    dedupe_reason: str | None = _text()
     first_seen_at: datetime = _ts(nullable=False)
     last_seen_at: datetime = _ts(nullable=False)
     closed_at: datetime | None = _ts()
@@ -107,6 +127,20 @@ class PostingSource(SQLModel, table=True):
     last_seen_at: datetime = _ts(nullable=False)
     first_run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
     last_run_id: int | None = Field(default=None, foreign_key="ingest_run.id", index=True)
+
+
+class PostingVersion(SQLModel, table=True):
+    """A posting's history: created, changed (with what changed), closed, reopened."""
+
+    __tablename__ = "posting_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    posting_id: int = Field(foreign_key="posting.id", index=True)
+    kind: str = Field(description="created | changed | closed | reopened")
+    at: datetime = _ts(nullable=False)
+    run_id: int | None = Field(default=None, foreign_key="ingest_run.id")
+    content_hash: str | None = None
+    changes: Any = _json_column(nullable=True)
 
 
 class SalarySurvey(SQLModel, table=True):
@@ -151,6 +185,8 @@ class IngestRun(SQLModel, table=True):
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    reposts: int = 0
+    closed: int = 0
     quarantined: int = 0
     failed_sources: int = 0
     report: Any = _json_column(nullable=True)
@@ -179,7 +215,10 @@ class IngestRunSource(SQLModel, table=True):
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    reposts: int = 0
+    closed: int = 0
     quarantined: int = 0
+    note: str | None = Field(default=None, description="Why closing was skipped, and the like.")
     started_at: datetime = _ts(nullable=False)
     finished_at: datetime | None = _ts()
 

@@ -44,6 +44,8 @@ def upgrade() -> None:
         sa.Column("updated", sa.Integer(), nullable=False),
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("duplicates", sa.Integer(), nullable=False),
+        sa.Column("reposts", sa.Integer(), nullable=False),
+        sa.Column("closed", sa.Integer(), nullable=False),
         sa.Column("quarantined", sa.Integer(), nullable=False),
         sa.Column("failed_sources", sa.Integer(), nullable=False),
         sa.Column(
@@ -72,7 +74,10 @@ def upgrade() -> None:
         sa.Column("updated", sa.Integer(), nullable=False),
         sa.Column("unchanged", sa.Integer(), nullable=False),
         sa.Column("duplicates", sa.Integer(), nullable=False),
+        sa.Column("reposts", sa.Integer(), nullable=False),
+        sa.Column("closed", sa.Integer(), nullable=False),
         sa.Column("quarantined", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(), nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
@@ -128,6 +133,11 @@ def upgrade() -> None:
         sa.Column("description_text", sa.Text(), nullable=True),
         sa.Column("fingerprint", sa.String(), nullable=True),
         sa.Column("content_hash", sa.String(), nullable=False),
+        sa.Column("block_key", sa.String(), nullable=True),
+        sa.Column("signature", sa.LargeBinary(), nullable=True),
+        sa.Column("repost_of", sa.Integer(), nullable=True),
+        sa.Column("dedupe_score", sa.Float(), nullable=True),
+        sa.Column("dedupe_reason", sa.Text(), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
@@ -150,9 +160,14 @@ def upgrade() -> None:
             ["last_run_id"],
             ["ingest_run.id"],
         ),
+        sa.ForeignKeyConstraint(
+            ["repost_of"],
+            ["posting.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("posting", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_posting_block_key"), ["block_key"], unique=False)
         batch_op.create_index(batch_op.f("ix_posting_canonical_id"), ["canonical_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_posting_company_id"), ["company_id"], unique=False)
         batch_op.create_index("ix_posting_country", ["country"], unique=False)
@@ -287,8 +302,40 @@ def upgrade() -> None:
             batch_op.f("ix_posting_source_raw_sha256"), ["raw_sha256"], unique=False
         )
 
+    op.create_table(
+        "posting_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("posting_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=True),
+        sa.Column("content_hash", sa.String(), nullable=True),
+        sa.Column(
+            "changes",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.ForeignKeyConstraint(
+            ["posting_id"],
+            ["posting.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["ingest_run.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("posting_version", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_posting_version_posting_id"), ["posting_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("posting_version", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_posting_version_posting_id"))
+
+    op.drop_table("posting_version")
     with op.batch_alter_table("posting_source", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_posting_source_raw_sha256"))
         batch_op.drop_index(batch_op.f("ix_posting_source_posting_id"))
@@ -313,6 +360,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_posting_country")
         batch_op.drop_index(batch_op.f("ix_posting_company_id"))
         batch_op.drop_index(batch_op.f("ix_posting_canonical_id"))
+        batch_op.drop_index(batch_op.f("ix_posting_block_key"))
 
     op.drop_table("posting")
     with op.batch_alter_table("ingest_run_source", schema=None) as batch_op:

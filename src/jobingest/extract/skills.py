@@ -1,0 +1,157 @@
+"""Skills and tools named in a posting's text, as canonical names from taxonomy/skills.yaml.
+
+Names that are also ordinary words need care: "Excel" the spreadsheet but not "excel in", "Go"
+the language but not "go to market", "R" the language but not "R&D". skills.yaml marks those as
+exact-case, or as needing the context of a tools list ("R, Python", "in Go").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from jobingest.extract.fold import words
+from jobingest.extract.industry import industry_from_text
+from jobingest.taxonomy import load
+
+__all__ = ["extract_skills", "industry_from_text", "skill_names"]
+
+_MAX_TEXT = 200_000
+_LEFT = r"(?<![\w.+#@])"
+_RIGHT = r"(?![\w+#])"
+_CONTEXT_LEFT = r"(?<![\w.+#@&'-])"
+_CONTEXT_RIGHT = r"(?![\w+#&'’-])(?!\.\w)"
+_CONTEXT_PREVIOUS = words(
+    "in with using and or like as of including eg e.g. such languages language python java sql "
+    "scala rust kotlin javascript typescript sas matlab julia also either"
+)
+_CONTEXT_NEXT = words(
+    "and or programming language languages studio shiny scripts scripting packages package "
+    "developer developers engineer engineers lang code libraries library microservices services "
+    "modules experience skills"
+)
+# "Medicare Part C", "Vitamin C", "Type R", "Schedule C": a letter naming a part, not a language.
+_NOT_CONTEXT_PREVIOUS = words(
+    "part vitamin schedule section grade class type level hepatitis plan suite tier room building "
+    "unit phase series form exhibit appendix team model option size category group zone area "
+    "sector block box route lot step stage item mr ms dr mrs plus"
+)
+_WORD = re.compile(r"[\w.]+")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    insensitive: re.Pattern[str] | None
+    sensitive: re.Pattern[str] | None
+    contextual: re.Pattern[str] | None
+    names: dict[str, str]  # matched text (lowered for insensitive) -> canonical name
+    exact_names: dict[str, str]
+    lowered_exact: frozenset[str]
+    version: str
+    skills: tuple[str, ...]
+
+
+def _alternation(aliases: list[str]) -> str:
+    ordered = sorted(set(aliases), key=len, reverse=True)
+    return "|".join(re.escape(alias).replace(r"\ ", r"\s+") for alias in ordered)
+
+
+def _compile(aliases: list[str], left: str, right: str, flags: int) -> re.Pattern[str] | None:
+    if not aliases:
+        return None
+    return re.compile(f"{left}(?:{_alternation(aliases)}){right}", flags)
+
+
+@cache
+def _matcher() -> _Matcher:
+    data = load("skills.yaml")
+    names: dict[str, str] = {}
+    exact_names: dict[str, str] = {}
+    insensitive: list[str] = []
+    sensitive: list[str] = []
+    contextual: list[str] = []
+    skills: list[str] = []
+    for entry in data["skills"]:
+        name = str(entry["name"])
+        skills.append(name)
+        for alias in entry.get("aliases", []):
+            names[" ".join(str(alias).lower().split())] = name
+            insensitive.append(str(alias))
+        for alias in entry.get("exact_case", []):
+            exact_names[str(alias)] = name
+            sensitive.append(str(alias))
+        for alias in entry.get("in_context", []):
+            exact_names[str(alias)] = name
+            contextual.append(str(alias))
+    return _Matcher(
+        insensitive=_compile(insensitive, _LEFT, _RIGHT, re.IGNORECASE),
+        sensitive=_compile(sensitive, _LEFT, _RIGHT, 0),
+        contextual=_compile(contextual, _CONTEXT_LEFT, _CONTEXT_RIGHT, 0),
+        names=names,
+        exact_names=exact_names,
+        lowered_exact=frozenset(alias.lower() for alias in exact_names),
+        version=str(data["version"]),
+        skills=tuple(skills),
+    )
+
+
+def skill_names() -> tuple[str, ...]:
+    """Every canonical skill name in skills.yaml."""
+    return _matcher().skills
+
+
+def _in_context(text: str, start: int, end: int) -> bool:
+    """A tools list or a language phrase around a one-letter name ("in R", "R, Python")."""
+    before = text[max(0, start - 40) : start].rstrip()
+    after = text[end : end + 40].lstrip()
+    previous_words = _WORD.findall(before.lower())
+    previous = previous_words[-1] if previous_words else ""
+    if previous in _NOT_CONTEXT_PREVIOUS:
+        return False
+    if before[-1:] == "/":
+        # "Python/R" is a list of languages, "A/C" is air conditioning
+        matcher = _matcher()
+        return previous in matcher.names or previous in matcher.lowered_exact
+    if before[-1:] in {",", "(", "&", "+"} or previous in _CONTEXT_PREVIOUS:
+        return True
+    next_words = _WORD.findall(after.lower())
+    following = next_words[0].rstrip(".") if next_words else ""
+    return after[:1] in {",", "/", ")"} or following in _CONTEXT_NEXT
+
+
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    matcher = _matcher()
+    spans: list[tuple[int, int, str]] = []
+    if matcher.insensitive is not None:
+        for match in matcher.insensitive.finditer(text):
+            key = " ".join(match.group(0).lower().split())
+            spans.append((match.start(), match.end(), matcher.names[key]))
+    if matcher.sensitive is not None:
+        for match in matcher.sensitive.finditer(text):
+            key = " ".join(match.group(0).split())
+            spans.append((match.start(), match.end(), matcher.exact_names[key]))
+    if matcher.contextual is not None:
+        for match in matcher.contextual.finditer(text):
+            if _in_context(text, match.start(), match.end()):
+                spans.append((match.start(), match.end(), matcher.exact_names[match.group(0)]))
+    return spans
+
+
+def extract_skills(text: str) -> list[str]:
+    """Canonical skill names in order of first appearance, each once; longest name wins overlaps."""
+    if not text:
+        return []
+    text = text[:_MAX_TEXT]
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, str]] = []
+    for start, end, name in sorted(_spans(text), key=lambda s: (s[0], -(s[1] - s[0]))):
+        if any(start < t_end and end > t_start for t_start, t_end in taken):
+            continue
+        taken.append((start, end))
+        found.append((start, name))
+    result: list[str] = []
+    for _, name in sorted(found):
+        if name not in result:
+            result.append(name)
+    return result
