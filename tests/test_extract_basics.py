@@ -185,3 +185,45 @@ def test_html_to_text_keeps_blocks_and_drops_scripts() -> None:
     assert html_to_text(markup) == "About us\n\nWe build tools.\n\n- Python\n- SQL"
     assert html_to_text(None) is None
     assert html_to_text("   ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Job Type: Full-time\nSalary: $90,000", EmploymentType.full_time),
+        ("This is a contract role for six months.", EmploymentType.contract),
+        ("This is a full-time, exempt role based in Denver.", EmploymentType.full_time),
+        ("Wir suchen dich in Vollzeit für unser Team.", EmploymentType.full_time),
+        ("Poste en CDI basé à Lyon.", EmploymentType.full_time),
+        ("Our full-time staff and part-time tutors love it here.", None),  # in passing
+        ("Job type: Full-time or part-time", None),  # two answers: unknown
+        ("Full time\n\nJob Description\nWe build tools.", None),  # a heading, then another
+        (None, None),
+    ],
+)
+def test_employment_type_only_from_explicit_statements(
+    text: str | None, kind: EmploymentType | None
+) -> None:
+    from jobingest.extract.employment import employment_type_from_text
+
+    assert employment_type_from_text(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "workplace"),
+    [
+        ("This is a fully remote position open to US residents.", Workplace.remote),
+        ("This role is hybrid: 3 days a week in the office in Austin.", Workplace.hybrid),
+        ("This is an on-site role at our plant.", Workplace.onsite),
+        ("This is not a remote position; you will work on-site in Reno.", Workplace.onsite),
+        ("Our remote-friendly culture and offsites are great.", None),
+        ("We build remote monitoring devices for hospitals.", None),
+        (None, None),
+    ],
+)
+def test_workplace_only_from_explicit_statements(
+    text: str | None, workplace: Workplace | None
+) -> None:
+    from jobingest.extract.location import workplace_from_description
+
+    assert workplace_from_description(text) is workplace

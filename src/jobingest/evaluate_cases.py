@@ -57,7 +57,6 @@ FORMATS: dict[str, Format] = {
                 "location": "Location",
                 "salary": "Salary Estimate",
                 "description": "Job Description",
-                "industry": "Industry",
             }
         },
         masked=(
@@ -184,9 +183,9 @@ def _posting_for(base: Path, case: Mapping[str, Any], fmt: Format) -> Posting | 
 
 
 def _record(path: Path, pointer: str, fmt: Format) -> Record:
-    if (match := _CSV_ROW.fullmatch(pointer)) is not None:
-        return _csv_rows(path, fmt.masked)[int(match.group(1)) - 1]
-    if (match := _RSS_ITEM.fullmatch(pointer)) is not None:
+    if (match := _CSV_ROW.match(pointer)) is not None:
+        return _masked_csv_records(path, fmt.kind, fmt.masked)[int(match.group(1)) - 1]
+    if (match := _RSS_ITEM.match(pointer)) is not None:
         return _page_records(path, fmt.kind)[int(match.group(1)) - 1]
     if pointer.startswith("/"):
         node: Any = json.loads(path.read_bytes().decode("utf-8-sig"))
@@ -197,14 +196,21 @@ def _record(path: Path, pointer: str, fmt: Format) -> Record:
 
 
 @lru_cache(maxsize=8)
-def _csv_rows(path: Path, masked: tuple[str, ...]) -> list[dict[str, str]]:
+def _masked_csv_records(path: Path, kind: str, masked: tuple[str, ...]) -> list[Record]:
+    """The file's rows through the connector, after removing the columns that hold the truth."""
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    return [{k: v for k, v in row.items() if k not in masked} for row in rows]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    kept = [name for name in reader.fieldnames or [] if name not in masked]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=kept, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(reader)
+    payload = out.getvalue().encode("utf-8")
+    return list(REGISTRY[kind].parse(payload, url=path.as_uri()).records)
 
 
 @lru_cache(maxsize=8)

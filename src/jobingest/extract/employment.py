@@ -47,3 +47,49 @@ def employment_type_from_label(label: str | None) -> EmploymentType | None:
     if found and found[-1] is EmploymentType.full_time:
         return found[0]
     return None
+
+
+# Only explicit statements about this job: "Job type: Full-time", "This is a contract role",
+# "Vollzeit", "CDI". A word in passing ("our full-time staff") is not a statement.
+_STATEMENTS = (
+    re.compile(
+        r"\b(?:job|employment|position|work|contract|role|engagement)\s*type\s*[:\-–]\s*"
+        r"(?P<label>[^\n.;|•]{2,40})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\bthis is an?\s+(?P<label>(?:full|part)[\s-]?time|contract(?:or)?|temporary|freelance|"
+        r"permanent|fixed[\s-]term)\b[^.\n]{0,40}?\b(?:role|position|job|opportunity|contract|"
+        r"engagement|assignment)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?P<label>(?:full|part)[ \t-]?time|contract(?:-to-hire)?|temporary|freelance)[ \t]+"
+        r"(?:permanent[ \t]+)?(?:role|position|job|opportunity|employment|assignment)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?P<label>in\s+(?:vollzeit|teilzeit)|(?:festanstellung|unbefristet|befristet)|"
+        r"\bcdi\b|\bcdd\b|(?:à\s+)?temps\s+(?:plein|partiel)|jornada\s+(?:completa|parcial)|"
+        r"contrato\s+indefinido)",
+        re.IGNORECASE,
+    ),
+)
+
+
+_ALTERNATIVES = re.compile(r"\s+(?:or|oder|ou|o)\s+|\s*/\s*", re.IGNORECASE)
+
+
+def employment_type_from_text(text: str | None) -> EmploymentType | None:
+    """The employment type a description states outright; None when it states none or two."""
+    if not text:
+        return None
+    found = set()
+    for pattern in _STATEMENTS:
+        for match in pattern.finditer(text):
+            # "Full-time or part-time" states two answers, which is no answer.
+            for part in _ALTERNATIVES.split(match.group("label")):
+                kind = employment_type_from_label(part)
+                if kind is not None:
+                    found.add(kind)
+    return found.pop() if len(found) == 1 else None

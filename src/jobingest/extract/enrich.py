@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from jobingest.extract.employment import employment_type_from_label
+from jobingest.extract.employment import employment_type_from_label, employment_type_from_text
 from jobingest.extract.level import classify_level
+from jobingest.extract.location import workplace_from_description, workplace_from_text
 from jobingest.extract.role import normalize_title
 from jobingest.extract.salary import extract_salary
 from jobingest.extract.skills import extract_skills
@@ -27,7 +28,9 @@ def enrich(posting: Posting, *, fetched_on: date, hours_per_year: int = 2080) ->
         if salary is not None:
             updates["salary"] = salary
     if posting.level is None:
-        level = classify_level(posting.title, posting.description_text).level
+        # Title only: years asked in a description disagree with boards' own levels too often
+        # (LinkedIn "Entry level" posts asking 6 years) to count as evidence here.
+        level = classify_level(posting.title).level
         if level is not None:
             updates["level"] = level
     if posting.role is None:
@@ -36,9 +39,17 @@ def enrich(posting: Posting, *, fetched_on: date, hours_per_year: int = 2080) ->
             updates["role"] = match.role
             updates["role_family"] = match.family
     if posting.employment_type is None:
-        kind = employment_type_from_label(posting.title)
+        kind = employment_type_from_label(posting.title) or employment_type_from_text(
+            posting.description_text
+        )
         if kind is not None:
             updates["employment_type"] = kind
+    if posting.workplace is None:
+        workplace = workplace_from_text(posting.title) or workplace_from_description(
+            posting.description_text
+        )
+        if workplace is not None:
+            updates["workplace"] = workplace
     if not posting.skills:
         text = f"{posting.title}\n{posting.description_text or ''}"
         skills = extract_skills(text)

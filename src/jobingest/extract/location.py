@@ -89,6 +89,49 @@ def workplace_from_text(text: str | None) -> Workplace | None:
     return None
 
 
+# Statements about where this job is done, not a culture blurb ("remote-friendly team").
+_DESCRIPTION_WORKPLACE: tuple[tuple[Workplace, re.Pattern[str]], ...] = (
+    (
+        Workplace.hybrid,
+        re.compile(
+            r"\b(?:hybrid\s+(?:role|position|job|work(?:ing)?\s+(?:model|arrangement|schedule)|"
+            r"schedule|opportunity)|this\s+(?:role|position|job)\s+is\s+hybrid|"
+            r"\d\s+days?\s+(?:a|per)\s+week\s+(?:in|at)\s+(?:the|our)\s+office)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Workplace.remote,
+        re.compile(
+            r"\b(?:(?:fully|100%|completely|entirely)\s+remote|remote\s+(?:role|position|job|"
+            r"opportunity)|this\s+(?:role|position|job)\s+is\s+(?:fully\s+)?remote|"
+            r"work\s+from\s+anywhere|(?:position|role)\s+can\s+be\s+(?:performed|done)\s+remotely|"
+            r"100\s*%\s*(?:remote|homeoffice|télétravail|teletrabajo))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        Workplace.onsite,
+        re.compile(
+            r"\b(?:on[\s-]?site\s+(?:role|position|job)|this\s+(?:role|position|job)\s+is\s+"
+            r"(?:fully\s+)?on[\s-]?site|must\s+work\s+on[\s-]?site|not\s+a\s+remote\s+"
+            r"(?:role|position|job))\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+def workplace_from_description(text: str | None) -> Workplace | None:
+    """The workplace a description states outright; None when silent or contradictory."""
+    if not text:
+        return None
+    found = {kind for kind, pattern in _DESCRIPTION_WORKPLACE if pattern.search(text)}
+    if Workplace.onsite in found and Workplace.remote in found:
+        found.discard(Workplace.remote)  # "not a remote role" also matches "remote role"
+    return found.pop() if len(found) == 1 else None
+
+
 def parse_location(text: str | None) -> LocationResult:
     if not text or not text.strip():
         return LocationResult()
