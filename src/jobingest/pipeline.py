@@ -6,6 +6,7 @@ Prefect flows and the CLI call these functions; they hold no logic of their own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from jobingest.fetch import Fetcher, FetchResult, open_fetcher
 from jobingest.models import SourceConfig
 from jobingest.parse import ParsedPayload, ParsedSurvey, parse_payload, parse_survey
 from jobingest.progress import ProgressEvent, emit
-from jobingest.rawstore import RawStore, StoredPayload, sha256_of
+from jobingest.rawstore import RawStore, sha256_of
 from jobingest.report import ConfigProblem, RunReport, SourceReport
 from jobingest.settings import Settings
 from jobingest.sources import get_connector
@@ -216,7 +217,10 @@ def _ingest_page(
         )
     except ParseError as exc:
         with engine.begin() as connection:
-            _record_page(connection, run_id, entry, board, result, stored, fetched_at, None, [])
+            _record_page(
+                connection, run_id, entry, board, result, fetched_at, sha256=stored.sha256,
+                size=stored.size, stored_size=stored.stored_size, records=None, follow=[],
+            )  # fmt: skip
             runs.quarantine(
                 connection,
                 [
@@ -260,8 +264,9 @@ def _ingest_page(
     # Indexed last: until this commits, a rerun treats the payload as never processed.
     with engine.begin() as connection:
         _record_page(
-            connection, run_id, entry, board, result, stored, fetched_at, parsed.records,
-            parsed.follow,
+            connection, run_id, entry, board, result, fetched_at, sha256=stored.sha256,
+            size=stored.size, stored_size=stored.stored_size, records=parsed.records,
+            follow=parsed.follow,
         )  # fmt: skip
         runs.add_counts(connection, run_id=run_id, source_name=entry.name, parsed=len(items))
         runs.quarantine(
@@ -296,34 +301,18 @@ def _unchanged_page(
     fetched_at: datetime,
 ) -> list[str]:
     follow = list(previous["follow"] or [])
+    # A 304 may omit the validators; keep the ones the stored body came with.
+    result = replace(
+        result,
+        etag=result.etag or previous["etag"],
+        last_modified=result.last_modified or previous["last_modified"],
+    )
     with engine.begin() as connection:
-        runs.record_payload(
-            connection,
-            run_id=run_id,
-            source_name=entry.name,
-            kind=entry.kind,
-            board=board,
-            url=result.url,
-            fetched_at=fetched_at,
-            status=result.status,
-            etag=result.etag or previous["etag"],
-            last_modified=result.last_modified or previous["last_modified"],
-            content_type=result.content_type,
-            sha256=previous["sha256"],
-            size=len(result.body) if result.body is not None else None,
-            stored_size=None,
-            records=previous["records"],
-            follow=follow,
-        )
-        runs.add_counts(
-            connection,
-            run_id=run_id,
-            source_name=entry.name,
-            pages=1,
-            fetched=1,
-            not_modified=1 if result.not_modified else 0,
-            bytes=len(result.body or b""),
-        )
+        _record_page(
+            connection, run_id, entry, board, result, fetched_at,
+            sha256=previous["sha256"], size=len(result.body or b""), stored_size=None,
+            records=previous["records"], follow=follow,
+        )  # fmt: skip
         touch_payload(
             connection,
             source=entry.kind,
@@ -342,11 +331,15 @@ def _record_page(
     entry: SourceConfig,
     board: str,
     result: FetchResult,
-    stored: StoredPayload,
     fetched_at: datetime,
+    *,
+    sha256: str,
+    size: int,
+    stored_size: int | None,
     records: int | None,
     follow: list[str],
 ) -> None:
+    """Index a response in `raw_payload` and count it against the source."""
     runs.record_payload(
         connection,
         run_id=run_id,
@@ -359,9 +352,9 @@ def _record_page(
         etag=result.etag,
         last_modified=result.last_modified,
         content_type=result.content_type,
-        sha256=stored.sha256,
-        size=stored.size,
-        stored_size=stored.stored_size,
+        sha256=sha256,
+        size=size,
+        stored_size=stored_size,
         records=records,
         follow=follow,
     )
@@ -371,7 +364,8 @@ def _record_page(
         source_name=entry.name,
         pages=1,
         fetched=1,
-        bytes=stored.size,
+        not_modified=1 if result.not_modified else 0,
+        bytes=size,
     )
 
 

@@ -20,7 +20,6 @@ from urllib.parse import quote
 
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.location import parse_location, workplace_from_text
-from jobingest.extract.salary import normalise_band
 from jobingest.extract.text import html_to_text
 from jobingest.models import (
     EmploymentType,
@@ -28,13 +27,13 @@ from jobingest.models import (
     PayPeriod,
     Posting,
     Salary,
-    SalaryOrigin,
     SourceConfig,
     Workplace,
 )
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
 from jobingest.sources.fields import (
     amount,
+    board_band,
     currency_code,
     parse_datetime,
     path_segment_after,
@@ -170,22 +169,20 @@ def _salary(compensation: object, ctx: RecordContext, posted_at: datetime | None
         return None
     components = compensation.get("summaryComponents")
     summary = text_or_none(compensation.get("compensationTierSummary"))
-    on = posted_at.date() if posted_at else ctx.fetched_on
     for item in components if isinstance(components, list) else ():
         if not isinstance(item, dict) or item.get("compensationType") != "Salary":
             continue
         currency = currency_code(item.get("currencyCode"))
         if currency is None:  # amounts in no known currency are not a comparable band
             continue
-        salary = normalise_band(
+        salary = board_band(
             amount(item.get("minValue")),
             amount(item.get("maxValue")),
             currency=currency,
             period=_period(item.get("interval")),
-            origin=SalaryOrigin.structured,
             raw=summary or text_or_none(item.get("summary")),
-            on=on,
-            hours_per_year=ctx.hours_per_year,
+            ctx=ctx,
+            posted_at=posted_at,
         )
         if salary is not None:
             return salary

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jobingest.extract.location import country_code, parse_location
-from jobingest.models import Location
-from jobingest.sources.base import text_or_none
+from jobingest.extract.salary import normalise_band
+from jobingest.models import Location, PayPeriod, Salary, SalaryOrigin
+from jobingest.sources.base import RecordContext, text_or_none
 
 # "USA Only", "Europe only": the qualifier says nothing about the place itself.
 _ONLY = re.compile(r"\s*\bonly\b\s*", re.IGNORECASE)
@@ -220,3 +221,27 @@ def undo_double_utf8(text: str) -> str:
             return match.group()
 
     return _DOUBLE_UTF8.sub(_fix, text)
+
+
+def board_band(
+    low: float | None,
+    high: float | None,
+    *,
+    currency: str | None,
+    period: PayPeriod | None,
+    raw: str | None,
+    ctx: RecordContext,
+    posted_at: datetime | None,
+) -> Salary | None:
+    """A pay band a board states in its own fields, annualised and converted at the rate of the
+    posting's date (the fetch date when the board gives none)."""
+    return normalise_band(
+        low,
+        high,
+        currency=currency,
+        period=period,
+        origin=SalaryOrigin.structured,
+        raw=raw,
+        on=posted_at.date() if posted_at else ctx.fetched_on,
+        hours_per_year=ctx.hours_per_year,
+    )

@@ -16,11 +16,11 @@ from urllib.parse import quote, urlsplit
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
 from jobingest.extract.location import parse_location, workplace_from_text
-from jobingest.extract.salary import normalise_band, period_from_text
+from jobingest.extract.salary import period_from_text
 from jobingest.extract.text import html_to_text, unescape_entities
-from jobingest.models import Location, Posting, Salary, SalaryOrigin, SourceConfig
+from jobingest.models import Location, Posting, Salary, SourceConfig
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
-from jobingest.sources.fields import amount, parse_datetime
+from jobingest.sources.fields import amount, board_band, currency_code, parse_datetime
 
 API = "https://boards-api.greenhouse.io/v1/boards/{token}/jobs?content=true&pay_transparency=true"
 
@@ -110,21 +110,18 @@ def _primary_salary(
 ) -> Salary | None:
     if not isinstance(ranges, list):
         return None
-    on = posted_at.date() if posted_at else ctx.fetched_on
     for item in ranges:
         if not isinstance(item, dict):
             continue
         label = " ".join(text for text in (text_or_none(item.get("title")), _blurb(item)) if text)
-        currency = text_or_none(item.get("currency_type"))
-        salary = normalise_band(
+        salary = board_band(
             _cents(item.get("min_cents")),
             _cents(item.get("max_cents")),
-            currency=currency.upper() if currency and len(currency) == 3 else None,
+            currency=currency_code(item.get("currency_type")),
             period=period_from_text(label),
-            origin=SalaryOrigin.structured,
             raw=_describe_range(item),
-            on=on,
-            hours_per_year=ctx.hours_per_year,
+            ctx=ctx,
+            posted_at=posted_at,
         )
         if salary is not None and salary.currency is not None:
             return salary

@@ -36,7 +36,7 @@ from jobingest.extract.location import (
     region_code,
     workplace_from_text,
 )
-from jobingest.extract.salary import normalise_band, period_from_text
+from jobingest.extract.salary import period_from_text
 from jobingest.extract.text import html_to_text, unescape_entities
 from jobingest.models import (
     EmploymentType,
@@ -44,11 +44,11 @@ from jobingest.models import (
     PayPeriod,
     Posting,
     Salary,
-    SalaryOrigin,
     SourceConfig,
     Workplace,
 )
 from jobingest.sources.base import Page, Record, RecordContext, text_or_none
+from jobingest.sources.fields import board_band
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -546,15 +546,14 @@ def _salary(
         unit = holder.get("unitText") or base.get("unitText")
     else:
         low = high = _amount(base)
-    return normalise_band(
+    return board_band(
         low,
         high,
         currency=currency,
         period=_period(unit),
-        origin=SalaryOrigin.structured,
         raw=json.dumps(base, ensure_ascii=False, default=str)[:500],
-        on=posted_at.date() if posted_at else ctx.fetched_on,
-        hours_per_year=ctx.hours_per_year,
+        ctx=ctx,
+        posted_at=posted_at,
     )
 
 

@@ -25,20 +25,19 @@ import pycountry
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
 from jobingest.extract.location import parse_location, workplace_from_text
-from jobingest.extract.salary import normalise_band
 from jobingest.extract.text import html_to_text
 from jobingest.models import (
     Location,
     PayPeriod,
     Posting,
     Salary,
-    SalaryOrigin,
     SourceConfig,
     Workplace,
 )
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
 from jobingest.sources.fields import (
     amount,
+    board_band,
     currency_code,
     pageable,
     parse_datetime,
@@ -195,18 +194,17 @@ def _salary(band: object, ctx: RecordContext, posted_at: datetime | None) -> Sal
     currency = currency_code(band.get("currency"))
     if currency is None:  # amounts in no known currency are not a comparable band
         return None
-    return normalise_band(
+    return board_band(
         amount(band.get("min")),
         amount(band.get("max")),
         currency=currency,
         period=INTERVALS.get(interval.lower()) if interval else None,
-        origin=SalaryOrigin.structured,
         raw=(
             f"salaryRange: {band.get('min')}-{band.get('max')} "
             f"{band.get('currency') or '?'} {interval or 'no interval'}"
         ),
-        on=posted_at.date() if posted_at else ctx.fetched_on,
-        hours_per_year=ctx.hours_per_year,
+        ctx=ctx,
+        posted_at=posted_at,
     )
 
 

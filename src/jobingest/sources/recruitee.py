@@ -35,7 +35,6 @@ from urllib.parse import quote
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
 from jobingest.extract.location import parse_location, workplace_from_text
-from jobingest.extract.salary import normalise_band
 from jobingest.extract.text import html_to_text
 from jobingest.models import (
     EmploymentType,
@@ -44,13 +43,13 @@ from jobingest.models import (
     PayPeriod,
     Posting,
     Salary,
-    SalaryOrigin,
     SourceConfig,
     Workplace,
 )
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
 from jobingest.sources.fields import (
     amount,
+    board_band,
     currency_code,
     parse_datetime,
     structured_location,
@@ -207,18 +206,17 @@ def _salary(salary: object, ctx: RecordContext, posted_at: datetime | None) -> S
     currency = currency_code(salary.get("currency"))
     if currency is None:  # amounts in no known currency are not a comparable band
         return None
-    return normalise_band(
+    return board_band(
         amount(salary.get("min")),
         amount(salary.get("max")),
         currency=currency,
         period=PERIODS.get(period.lower()) if period else None,
-        origin=SalaryOrigin.structured,
         raw=(
             f"salary: {salary.get('min')}-{salary.get('max')} "
             f"{salary.get('currency') or '?'} per {period or '?'}"
         ),
-        on=posted_at.date() if posted_at else ctx.fetched_on,
-        hours_per_year=ctx.hours_per_year,
+        ctx=ctx,
+        posted_at=posted_at,
     )
 
 

@@ -22,11 +22,12 @@ from typing import ClassVar
 
 from jobingest.errors import ParseError, RecordError
 from jobingest.extract.location import parse_location
-from jobingest.extract.salary import normalise_band
 from jobingest.extract.text import html_to_text, unescape_entities
-from jobingest.models import Posting, Salary, SalaryOrigin, SourceConfig, Workplace
+from jobingest.models import Posting, Salary, SourceConfig, Workplace
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
 from jobingest.sources.fields import (
+    amount,
+    board_band,
     parse_datetime,
     undo_double_utf8,
 )
@@ -92,10 +93,6 @@ def _text(value: object) -> str | None:
         return None
     return unescape_entities(undo_double_utf8(text)).strip() or None
 
-
-def _amount(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
     try:
         return float(value)
     except ValueError:
@@ -103,14 +100,12 @@ def _amount(value: object) -> float | None:
 
 
 def _salary(record: Record, ctx: RecordContext, posted_at: datetime | None) -> Salary | None:
-    low, high = _amount(record.get("salary_min")), _amount(record.get("salary_max"))
-    return normalise_band(
-        low,
-        high,
+    return board_band(
+        amount(record.get("salary_min")),
+        amount(record.get("salary_max")),
         currency=None,
         period=None,
-        origin=SalaryOrigin.structured,
         raw=f"salary_min={record.get('salary_min')} salary_max={record.get('salary_max')}",
-        on=posted_at.date() if posted_at else ctx.fetched_on,
-        hours_per_year=ctx.hours_per_year,
+        ctx=ctx,
+        posted_at=posted_at,
     )
