@@ -227,3 +227,23 @@ def test_workplace_only_from_explicit_statements(
     from jobingest.extract.location import workplace_from_description
 
     assert workplace_from_description(text) is workplace
+
+
+def test_fast_html_path_reads_the_same_text_as_beautifulsoup() -> None:
+    import json
+
+    from jobingest.extract.text import _lxml_text, _soup_text, _tidy, unescape_entities
+    from tests.conftest import EXAMPLES
+
+    for path in (EXAMPLES / "payloads").glob("greenhouse_*.json"):
+        for job in json.loads(path.read_bytes())["jobs"]:
+            markup = unescape_entities(job["content"])
+            assert _tidy(_lxml_text(markup)) == _tidy(_soup_text(markup)), job["title"]
+
+
+def test_pathological_markup_does_not_crash() -> None:
+    deep = "<div>" * 100_000 + "text" + "</div>" * 100_000
+    html_to_text(deep)  # must return (text or None), not raise
+    assert html_to_text("<p>unclosed <b>bold <i>italic<p>next &amp; more") == (
+        "unclosed bold italic\n\nnext & more"
+    )
