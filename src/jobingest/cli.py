@@ -126,6 +126,69 @@ def report(
 
 
 @app.command()
+def backfill(
+    since: Annotated[str, typer.Option("--since", help="First day, YYYY-MM-DD (UTC).")],
+    until: Annotated[str, typer.Option("--until", help="Last day, YYYY-MM-DD (UTC), included.")],
+    mode: Annotated[
+        str, typer.Option(help="replay (landed payloads, no network) or refetch.")
+    ] = "replay",
+    source: Annotated[
+        list[str] | None, typer.Option("--source", help="Only this source (repeatable).")
+    ] = None,
+    sources: Annotated[Path, typer.Option("--sources", "-s", help="sources.yaml.")] = Path(
+        "sources.yaml"
+    ),
+) -> None:
+    """Re-derive postings from the raw payloads of a window, or fetch sources again.
+
+    Rerunning the same window resumes where an interrupted backfill stopped.
+    """
+    from datetime import date
+
+    from jobingest import backfill as lib
+
+    settings = _settings()
+    try:
+        start, end = date.fromisoformat(since), date.fromisoformat(until)
+        lib.check_window(start, end, mode)
+        if mode == "refetch":
+            result = lib.refetch(settings, sources_file=sources, sources=source or None)
+        else:
+            result = lib.replay(
+                settings, since=start, until=end, sources_file=sources, sources=source or None
+            )
+    except (ValueError, lib.BackfillError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    _print_report(result)
+    raise typer.Exit(0 if result.status == "completed" else 1 if result.status == "failed" else 3)
+
+
+@app.command()
+def runs(
+    limit: Annotated[int, typer.Option(help="How many runs, newest first.")] = 20,
+) -> None:
+    """Recent runs (nightly and backfill) with their status and totals."""
+    from jobingest.health import recent_runs
+
+    table = Table(title="recent runs")
+    columns = ("id", "started_at", "status", "sources_file", "sources_total", "failed_sources",
+               "fetched", "parsed", "new", "updated", "closed", "quarantined")  # fmt: skip
+    for column in columns:
+        table.add_column(
+            column, justify="right" if column not in ("status", "sources_file") else "left"
+        )
+    for row in recent_runs(_settings(), limit):
+        started = row["started_at"]
+        row["started_at"] = started.strftime("%Y-%m-%d %H:%M") if started else ""
+        style = (
+            "" if row["status"] == "completed" else "yellow" if row["status"] != "failed" else "red"
+        )
+        table.add_row(*(str(row[c] if row[c] is not None else "") for c in columns), style=style)
+    out_console.print(table)
+
+
+@app.command()
 def parse(
     payload: Annotated[
         Path, typer.Argument(help="A saved response body.", exists=True, dir_okay=False)
@@ -366,6 +429,8 @@ def _print_report(report: RunReport) -> None:
         "total", "", "", *(str(report.total(c)) for c in _COUNT_COLUMNS), "", style="bold"
     )
     out_console.print(table)
+    for flag in report.silent_zero:
+        out_console.print(f"[yellow]silent zero? {flag}[/yellow]")
 
 
 def main() -> None:

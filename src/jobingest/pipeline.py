@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine
 from jobingest.config import SourcesPlan, load_sources
 from jobingest.errors import FetchError, JobIngestError, ParseError
 from jobingest.fetch import Fetcher, FetchResult, open_fetcher
+from jobingest.health import silent_zeros
 from jobingest.models import SourceConfig
 from jobingest.parse import ParsedPayload, ParsedSurvey, parse_payload, parse_survey
 from jobingest.progress import ProgressEvent, emit
@@ -41,7 +42,7 @@ _MAX_PAGES_PER_SOURCE = 1000
 Clock = Callable[[], datetime]
 
 
-def _utcnow() -> datetime:
+def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
@@ -62,7 +63,7 @@ def start_run(
     sources_file: str | Path,
     *,
     flow_run_id: str | None = None,
-    clock: Clock = _utcnow,
+    clock: Clock = utcnow,
 ) -> tuple[int, SourcesPlan]:
     """Upgrade the schema, read the sources file and open the run row.
 
@@ -96,7 +97,7 @@ def ingest_source(
     *,
     fetcher: Fetcher | None = None,
     store: RawStore | None = None,
-    clock: Clock = _utcnow,
+    clock: Clock = utcnow,
 ) -> SourceReport:
     """Fetch every page of one source, land it, parse it and load it, batch by batch.
 
@@ -158,7 +159,7 @@ def ingest_source(
         _finish_source(engine, run_id, entry.name, "failed", f"{type(exc).__name__}: {exc}", clock)
         emit(ProgressEvent(entry.name, "failed", type(exc).__name__))
         raise
-    if getattr(connector, "complete_snapshot", True) and not _is_survey(connector):
+    if getattr(connector, "complete_snapshot", True) and not is_survey(connector):
         with engine.begin() as connection:
             closed, note = close_unseen(
                 connection,
@@ -212,7 +213,7 @@ def _ingest_page(
     try:
         parsed: ParsedPayload | ParsedSurvey = (
             parse_survey(connector, body, url=result.url)
-            if _is_survey(connector)
+            if is_survey(connector)
             else parse_payload(connector, body, url=result.url, ctx=ctx)
         )
     except ParseError as exc:
@@ -369,7 +370,7 @@ def _record_page(
     )
 
 
-def _is_survey(connector: object) -> bool:
+def is_survey(connector: object) -> bool:
     return getattr(connector, "target", "posting") == "salary_survey"
 
 
@@ -408,7 +409,7 @@ def finish_run(
     plan: SourcesPlan,
     *,
     failures: dict[str, str] | None = None,
-    clock: Clock = _utcnow,
+    clock: Clock = utcnow,
 ) -> RunReport:
     """Close the run: settle its status from the per-source rows and store the report.
 
@@ -418,6 +419,8 @@ def finish_run(
     engine = get_engine(database_url(settings))
     problems = [ConfigProblem(source_name=e.name, reason=e.reason) for e in plan.errors]
     now = clock()
+    # A board listing far fewer postings than its recent median is likelier broken than empty.
+    silent = [flag.describe() for flag in silent_zeros(settings, run_id)]
     with engine.begin() as connection:
         recorded = {row["source_name"]: row for row in runs.source_rows(connection, run_id)}
         for entry in plan.enabled:
@@ -435,7 +438,13 @@ def finish_run(
                 reason=reason, now=now,
             )  # fmt: skip
         sources = [SourceReport.model_validate(row) for row in runs.source_rows(connection, run_id)]
-        draft = RunReport(run_id=run_id, status="running", sources=sources, config_errors=problems)
+        draft = RunReport(
+            run_id=run_id,
+            status="running",
+            sources=sources,
+            config_errors=problems,
+            silent_zero=silent,
+        )
         status = runs.finish_run(
             connection, run_id=run_id, now=now, report=draft.model_dump(mode="json")
         )

@@ -39,6 +39,9 @@ class RunReport(BaseModel):
     status: str
     sources: list[SourceReport] = Field(default_factory=list)
     config_errors: list[ConfigProblem] = Field(default_factory=list)
+    silent_zero: list[str] = Field(
+        default_factory=list, description="Sources that listed far fewer postings than usual."
+    )
 
     def total(self, counter: str) -> int:
         return sum(int(getattr(source, counter)) for source in self.sources)
@@ -69,6 +72,7 @@ class RunReport(BaseModel):
             )
         totals = " | ".join(str(self.total(c)) for c in columns)
         lines.append(f"| **total** | | | {totals} | |")
+        lines.extend(f"\n- silent zero? {flag}" for flag in self.silent_zero)
         return "\n".join(lines) + "\n"
 
     def table_rows(self) -> list[dict[str, Any]]:
