@@ -251,11 +251,19 @@ def evaluate(
         typer.Argument(help="Labelled files: golden JSONL, salary_strings.tsv or cases.jsonl."),
     ],
     misses: Annotated[int, typer.Option(help="Print this many wrong answers per file.")] = 0,
+    merge_locations: Annotated[
+        bool, typer.Option(help="Duplicate pairs: one ad per city counts as one job.")
+    ] = False,
 ) -> None:
-    """Score extraction on labelled files: coverage, precision, accuracy, false alarms."""
-    from jobingest.evaluate import score_file
+    """Score extraction (coverage, precision, accuracy, false alarms) or duplicate detection
+    (precision, recall per kind) on labelled files."""
+    from jobingest.evaluate import detect_format, score_file
 
     for path in files:
+        kind = detect_format(path)
+        if kind in ("golden_pairs", "realdata_pairs"):
+            _print_pairs(path, kind, misses=misses, merge_locations=merge_locations)
+            continue
         board = score_file(path)
         table = Table(title=f"{path.name}: {board.cases} cases")
         for column in ("field", "labelled", "coverage", "precision", "accuracy",
@@ -281,6 +289,32 @@ def evaluate(
             out_console.print(f"skipped {count}: {name}")
         for miss in board.misses[:misses]:
             out_console.print(miss)
+
+
+def _print_pairs(path: Path, kind: str, *, misses: int, merge_locations: bool) -> None:
+    from jobingest.evaluate_pairs import score_pairs, score_realdata_duplicates
+
+    if kind == "golden_pairs":
+        with path.open(encoding="utf-8") as handle:
+            score = score_pairs(handle, merge_locations=merge_locations)
+        rows, extra = score.rows(), list[object](score.errors[:misses])
+        title = f"{path.name}: precision {_pct(score.precision)}, recall {_pct(score.recall)}"
+    else:
+        real = score_realdata_duplicates(path)
+        rows, extra = real.rows(), list[object](real.misses[:misses])
+        title = (
+            f"{path.name}: recall {_pct(real.recall(count_other_location=False))} "
+            f"(one ad per city counted apart), {_pct(real.recall(count_other_location=True))} "
+            "(counted as one job)"
+        )
+    table = Table(title=title)
+    for column in rows[0] if rows else ():
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(_pct(v) if isinstance(v, float) else str(v) for v in row.values()))
+    out_console.print(table)
+    for item in extra:
+        out_console.print(item)
 
 
 def _options(pairs: list[str]) -> dict[str, object]:

@@ -11,14 +11,16 @@ import heapq
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from jobingest.models import Posting
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_WEB_SUFFIX = re.compile(r"(?<=\w)(?:io|ai|com|co|app)$", re.IGNORECASE)
 _COMPANY_SUFFIXES = re.compile(
     r"\b(inc|incorporated|llc|ltd|limited|gmbh|ag|sa|sas|sarl|bv|nv|plc|corp|corporation|co|"
-    r"company|se|srl|sl|oy|ab|as|pty|kg)\b"
+    r"company|se|srl|sl|oy|ab|as|pty|kg|sp z oo|spzoo|sa de cv|kgaa|ug)\b"
 )
 # Fields that belong to the job itself; url and fingerprint are derived or volatile.
 _CONTENT_FIELDS = (
@@ -36,7 +38,12 @@ def normalise_text(value: str | None) -> str:
 
 
 def normalise_company(name: str | None) -> str:
-    return " ".join(_COMPANY_SUFFIXES.sub(" ", normalise_text(name)).split())
+    """ "Marlowe & Finch B.V." and "Marlowe and Finch" alike; web suffixes (.io) dropped."""
+    if not name:
+        return ""
+    joined = name.replace("&", " and ").replace(".", "")
+    joined = _WEB_SUFFIX.sub("", joined.strip())
+    return " ".join(_COMPANY_SUFFIXES.sub(" ", normalise_text(joined)).split())
 
 
 def fingerprint(posting: Posting) -> str:
@@ -73,29 +80,42 @@ def content_hash(posting: Posting) -> str:
 # --- cross-source sameness ---------------------------------------------------------------------
 #
 # The rule, in order (every step must pass for two listings to be one job):
-# 1. Block: same normalised employer, same canonical role (or, without one, the same normalised
-#    title) and a shared country or no country on either side. Listings outside a block are
-#    never compared, which keeps a night's cost proportional to its new listings.
-# 2. Titles: token Jaccard >= 0.8 after dropping gender markers; "Data Engineer, Payments" and
-#    "Data Engineer, Search" (different teams) stay apart.
+# 1. Block: same normalised employer and canonical role (or, without one, the same normalised
+#    title); listings outside a block are never compared, which keeps a night's cost
+#    proportional to its new listings. Inside, the countries must overlap (or one side has none).
+# 2. Titles: token Jaccard >= 0.8 after expanding abbreviations (Sr., Eng., Mgr), and dropping
+#    gender markers, requisition ids, region words and the posting's own place names; level words
+#    and team names are kept, so "Data Engineer, Payments" and "..., Search" stay apart.
 # 3. Places: the city sets overlap, or one side names no city. Different cities are separate
 #    openings unless the multi-location policy says one ad for several cities is one job.
 # 4. Pay: bands, when both have one in the same currency and period, overlap.
 # 5. Text: when both have a description of at least `_MIN_WORDS` words, the bottom-k MinHash
-#    estimate of their 5-word-shingle Jaccard is >= 0.7. When either has none, titles must be
-#    identical and both must name a city or a salary that agree.
+#    estimate of their 5-word-shingle Jaccard J is >= 0.8, or the shorter text is >= 0.9
+#    contained in the longer (J·(nA+nB) / ((1+J)·min(nA, nB)), for aggregator snippets and
+#    trimmed copies). When either has none, titles must be identical and both must name a city
+#    or a salary that agree.
 # The score recorded is the description similarity when there is one, else the title's.
 
 _SIGNATURE_SIZE = 64
 _SHINGLE_WORDS = 5
 _MIN_WORDS = 40
 TITLE_THRESHOLD = 0.8
-TEXT_THRESHOLD = 0.7
+TEXT_THRESHOLD = 0.8
+CONTAINMENT_THRESHOLD = 0.9
 _GENDER_MARKERS = re.compile(
     r"\((?:m|w|d|f|h|x|div|gn|all genders?)(?:\s*/\s*(?:m|w|d|f|h|x|div))+\)|\*in\b",
     re.IGNORECASE,
 )
-_TITLE_NOISE = re.compile(r"\b(remote|hybrid|onsite|on site|full time|part time|fte)\b")
+_TITLE_NOISE = re.compile(
+    r"\b(remote|hybrid|onsite|on site|full time|part time|fte|all genders?|gn|m w d|w m d|"
+    r"f h|h f|us|usa|uk|eu|emea|apac|latam|europe|worldwide|anywhere|global)\b"
+)
+_REQUISITION = re.compile(r"[\[(]?\b(?:req|r|jr|id|job)?[\s#:-]*\d{3,}[\w-]*[\])]?", re.IGNORECASE)
+_TITLE_WORDS = {
+    "sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior", "eng": "engineer",
+    "engr": "engineer", "mgr": "manager", "dev": "developer", "sre": "site reliability engineer",
+    "swe": "software engineer", "mle": "machine learning engineer", "ml": "machine learning",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,7 @@ class Features:
     countries: frozenset[str]
     band: tuple[str, str, float | None, float | None] | None
     signature: tuple[int, ...] | None
+    shingles: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,24 +138,33 @@ class Verdict:
     reason: str
 
 
-def title_tokens(title: str) -> frozenset[str]:
-    cleaned = _GENDER_MARKERS.sub(" ", title)
-    return frozenset(_TITLE_NOISE.sub(" ", normalise_text(cleaned)).split())
+def title_tokens(title: str, places: Iterable[str] = ()) -> frozenset[str]:
+    """Title words that tell jobs apart: abbreviations expanded; gender markers, requisition
+    ids, region words and the posting's own place names dropped."""
+    cleaned = _REQUISITION.sub(" ", _GENDER_MARKERS.sub(" ", title))
+    words = " ".join(_TITLE_WORDS.get(w, w) for w in normalise_text(cleaned).split())
+    words = f" {_TITLE_NOISE.sub(' ', words)} "
+    for place in places:
+        name = normalise_text(place)
+        if name:
+            words = words.replace(f" {name} ", " ")
+    return frozenset(words.split())
 
 
 def block_key(posting: Posting) -> str | None:
     company = normalise_company(posting.company)
     if not company:
         return None
-    job = posting.role or " ".join(sorted(title_tokens(posting.title)))
+    job = posting.role or " ".join(sorted(title_tokens(posting.title, _place_names(posting))))
     return f"{company}|{normalise_text(job)}"
 
 
-def signature(text: str | None) -> tuple[int, ...] | None:
-    """Bottom-k MinHash of 5-word shingles: one stable 64-bit hash per shingle, the k smallest
-    kept. Pure Python and one hash per shingle, so it is cheap enough to compute for every
-    listing; Jaccard is then estimated from the union's k smallest."""
-    words = normalise_text(text).split()
+def signature(text: str | None) -> tuple[tuple[int, ...], int] | None:
+    """Bottom-k MinHash of 5-word shingles, and how many distinct shingles there were: one
+    stable 64-bit hash per shingle, the k smallest kept. Pure Python and one hash per shingle,
+    so it is cheap enough for every listing. One-letter words (list bullets such as "o") are
+    left out so formatting does not count as text."""
+    words = [w for w in normalise_text(text).split() if len(w) > 1]
     if len(words) < _MIN_WORDS:
         return None
     hashes = {
@@ -145,7 +175,7 @@ def signature(text: str | None) -> tuple[int, ...] | None:
         )
         for i in range(len(words) - _SHINGLE_WORDS + 1)
     }
-    return tuple(heapq.nsmallest(_SIGNATURE_SIZE, hashes))
+    return tuple(heapq.nsmallest(_SIGNATURE_SIZE, hashes)), len(hashes)
 
 
 def estimated_jaccard(a: tuple[int, ...], b: tuple[int, ...]) -> float:
@@ -161,14 +191,20 @@ def features(posting: Posting) -> Features:
     band = None
     if salary is not None and salary.currency and salary.period:
         band = (salary.currency, salary.period.value, salary.min, salary.max)
+    sketch = signature(posting.description_text)
     return Features(
         block_key=block_key(posting),
-        title_tokens=title_tokens(posting.title),
+        title_tokens=title_tokens(posting.title, _place_names(posting)),
         cities=frozenset(normalise_text(p.city) for p in posting.locations if p.city),
         countries=frozenset(p.country for p in posting.locations if p.country),
         band=band,
-        signature=signature(posting.description_text),
+        signature=sketch[0] if sketch else None,
+        shingles=sketch[1] if sketch else 0,
     )
+
+
+def _place_names(posting: Posting) -> list[str]:
+    return [name for p in posting.locations for name in (p.city, p.region) if name]
 
 
 def compare(a: Features, b: Features, *, merge_locations: bool = False) -> Verdict:
@@ -188,13 +224,29 @@ def compare(a: Features, b: Features, *, merge_locations: bool = False) -> Verdi
         return Verdict(False, title, "pay bands do not overlap")
     if a.signature is not None and b.signature is not None:
         text = estimated_jaccard(a.signature, b.signature)
-        if text < TEXT_THRESHOLD:
-            return Verdict(False, text, f"descriptions differ (MinHash Jaccard {text:.2f})")
-        return Verdict(True, text, f"same employer, role and place; descriptions {text:.2f} alike")
+        contained = containment(text, a.shingles, b.shingles)
+        if text < TEXT_THRESHOLD and contained < CONTAINMENT_THRESHOLD:
+            return Verdict(
+                False, text, f"descriptions differ (MinHash Jaccard {text:.2f}, "
+                f"containment {contained:.2f})"
+            )  # fmt: skip
+        return Verdict(
+            True, max(text, contained), f"same employer, role and place; descriptions "
+            f"{text:.2f} alike, {contained:.2f} contained"
+        )  # fmt: skip
     corroborated = (bool(a.cities & b.cities)) or pay is True
     if title == 1.0 and corroborated:
         return Verdict(True, title, "identical title with the same city or pay (no description)")
     return Verdict(False, title, "no description to compare and nothing else corroborates")
+
+
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    """Share of the smaller shingle set inside the larger, from the Jaccard estimate and sizes:
+    |A∩B| = J·(|A|+|B|)/(1+J)."""
+    smaller = min(size_a, size_b)
+    if smaller <= 0:
+        return 0.0
+    return min(1.0, jaccard * (size_a + size_b) / ((1 + jaccard) * smaller))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -256,13 +256,18 @@ def _number(value: str | None) -> float | None:
 
 
 def detect_format(path: Path) -> str:
-    """`golden`, `salary_strings` or `cases`, from the file's own shape."""
+    """`golden`, `salary_strings`, `cases`, `golden_pairs` or `realdata_pairs`, from the file's
+    own shape."""
     if path.suffix == ".tsv":
         return "salary_strings"
     with path.open(encoding="utf-8") as handle:
         first = next((line for line in handle if line.strip()), "{}")
     record = json.loads(first)
-    return "cases" if "source_format" in record else "golden"
+    if "source_format" in record:
+        return "cases"
+    if {"a", "b"} <= record.keys():
+        return "realdata_pairs" if "raw_file" in record["a"] else "golden_pairs"
+    return "golden"
 
 
 def score_file(path: Path) -> Scoreboard:

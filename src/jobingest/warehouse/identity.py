@@ -107,19 +107,21 @@ def row_features(row: Any) -> Features:
     band = None
     if row.salary_currency and row.salary_period:
         band = (row.salary_currency, row.salary_period, row.salary_min, row.salary_max)
+    places = [name for p in locations for name in (p.get("city"), p.get("region")) if name]
     return Features(
         block_key=row.block_key,
-        title_tokens=title_tokens(row.title),
+        title_tokens=title_tokens(row.title, places),
         cities=frozenset(normalise_text(p["city"]) for p in locations if p.get("city")),
         countries=frozenset(p["country"] for p in locations if p.get("country")),
         band=band,
         signature=unpack_signature(row.signature),
+        shingles=row.shingles or 0,
     )
 
 
 _FEATURE_COLUMNS = (
     "id", "source", "board", "title", "locations", "salary_currency", "salary_period",
-    "salary_min", "salary_max", "signature", "block_key", "closed_at",
+    "salary_min", "salary_max", "signature", "shingles", "block_key", "closed_at",
 )  # fmt: skip
 
 

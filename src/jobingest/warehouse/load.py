@@ -212,6 +212,7 @@ def posting_values(
         "content_hash": digest,
         "block_key": feats.block_key,
         "signature": pack_signature(feats.signature),
+        "shingles": feats.shingles or None,
     }
 
 

@@ -95,6 +95,7 @@ class Posting(SQLModel, table=True):
         sa_column=Column(LargeBinary, nullable=True),
         description="Bottom-k MinHash of the description, so matching never re-reads text.",
     )
+    shingles: int | None = Field(default=None, description="Distinct shingles in the description.")
     repost_of: int | None = Field(default=None, foreign_key="posting.id")
     dedupe_score: float | None = None
     dedupe_reason: str | None = _text()

@@ -135,6 +135,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(), nullable=False),
         sa.Column("block_key", sa.String(), nullable=True),
         sa.Column("signature", sa.LargeBinary(), nullable=True),
+        sa.Column("shingles", sa.Integer(), nullable=True),
         sa.Column("repost_of", sa.Integer(), nullable=True),
         sa.Column("dedupe_score", sa.Float(), nullable=True),
         sa.Column("dedupe_reason", sa.Text(), nullable=True),
