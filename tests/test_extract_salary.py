@@ -522,3 +522,15 @@ def test_every_pattern_scans_adversarial_text_in_linear_time(shape: str) -> None
     for pattern in _PATTERNS.values():
         for _ in pattern.finditer(text):
             pass
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Benefits: €1,200 (or £1,000) annual learning budget and four dedicated learning days.",
+        "Ein jährliches Weiterbildungsbudget von 1.500 Euro.",
+        "We give every employee $500 a year for home office equipment.",
+    ],
+)
+def test_a_lone_benefit_amount_in_running_text_is_not_pay(text: str) -> None:
+    assert extract_salary(text) is None

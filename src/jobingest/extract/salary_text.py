@@ -519,13 +519,18 @@ def _context_gate(
     short_field: bool,
     period: Period | None,
 ) -> bool:
-    """Bare numbers need a pay word in the sentence and a period or a salary-sized value;
+    """Bare numbers and lone amounts in running text need a pay word in the sentence (bare
+    numbers also a period or a salary-sized value);
     millions need a pay word right next to them; a year-like bare number ('2024') needs a
     stated period."""
     millions = any(x.factor is not None and x.factor >= _MILLION for x in (a, b))
     if millions and not (kw_near or short_field):
         return False
-    if _money(a, b):
+    # A lone amount in running text ("€1,200 annual learning budget") is pay only when a pay word
+    # shares its sentence; a range with a currency ("$120,000 - $150,000 per year") stands alone.
+    single = candidate.low == candidate.high
+    hourly_or_daily = period in (PayPeriod.hour, PayPeriod.day)
+    if _money(a, b) and (kw_region or short_field or not single or hourly_or_daily):
         return True
     stated = period is not None
     year_like = any(x.number in _YEARS for x in (a, b))

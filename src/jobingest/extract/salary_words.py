@@ -226,7 +226,7 @@ def period_of_group(match: re.Match[str]) -> PayPeriod | str | None:
 
 SENTENCE_END = re.compile(r"[.!?](?= {1,3}[A-ZÄÖÜÉÈÀÁÍÓÚÑ¿¡]|\n)|[\n;•·|]")
 PAY_WORDS = re.compile(
-    r"\b(?:salary|salaries|pay|paid|payrate|compensation|comp|base|wages?|rate|remuneration"
+    r"\b(?:salary|salaries|pay|pays|paid|paying|payrate|compensation|comp|base|wages?|rate|remuneration"
     r"|earn|earnings|income|ote|gross)\b"
     r"|gehalt|vergütung|verdienst|lohn\b|löhne|entgelt|bezahlung|\bbrutto"
     r"|salaire|rémunér|\bbrut\b|\bbruts?\b|fourchette|\btjm\b|taux journalier"
@@ -252,7 +252,9 @@ NOT_PAY = re.compile(
     r"|paid out|payouts?|benefit of|per employee"
     r"|umsatz|finanzierung|finanziert|zuschuss|prämie|aktien|jobticket|weiterbildung"
     r"|chiffre d['’]affaires|levée|levé|financement|actions|prime|primes|tickets? restaurant"
-    r"|facturación|financiación|ronda|ventas|presupuesto|acciones)\b",
+    r"|facturación|financiación|ronda|ventas|presupuesto|acciones)\b"
+    # German compounds name a benefit inside one word: "Weiterbildungsbudget", "Fahrtkostenzuschuss".
+    r"|(?:budget|zuschuss|pauschale)\b|\bweiterbildung",
     re.IGNORECASE,
 )
 # Benefit budgets name their purpose after the amount ("$1,000 annually for education").
