@@ -22,6 +22,11 @@ def ingest_source(run_id: int, entry: SourceConfig) -> SourceReport:
     return pipeline.ingest_source(Settings(), run_id, entry)
 
 
+@task(name="refresh-marts", cache_policy=NO_CACHE)
+def refresh_marts() -> dict[str, int]:
+    return pipeline.refresh_marts(Settings())
+
+
 @flow(
     name="nightly-ingest",
     task_runner=ThreadPoolTaskRunner(max_workers=4),  # type: ignore[arg-type]
@@ -43,6 +48,11 @@ def nightly_ingest(sources: str = "sources.yaml") -> State[RunReport]:
         if not future.state.is_completed()
     }
     report = pipeline.finish_run(settings, run_id, plan, failures=crashed)
+    # Its own task: a mart that fails to refresh is reported, and the loaded data stands.
+    marts = refresh_marts.submit()
+    marts.wait()
+    if not marts.state.is_completed():
+        logger.error("marts not refreshed: %s", marts.state.message)
     create_markdown_artifact(
         key="jobingest-run-report", markdown=report.to_markdown(), description=f"run {run_id}"
     )

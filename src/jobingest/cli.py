@@ -189,6 +189,55 @@ def runs(
 
 
 @app.command()
+def compare(
+    role_a: Annotated[str, typer.Argument(help="First role, as named in the taxonomy.")],
+    role_b: Annotated[str, typer.Argument(help="Second role.")],
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code.")] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only postings dated on or after this day."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json | md | html")] = "html",
+    out: Annotated[Path | None, typer.Option(help="File to write; stdout when omitted.")] = None,
+) -> None:
+    """A "Role A vs Role B" page (or its data) from the warehouse, every number with its n."""
+    from jobingest.content.commands import compare_command
+
+    try:
+        text = compare_command(
+            _settings(), role_a, role_b, country, since.date() if since else None, fmt, out
+        )
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        console.print(f"wrote {out}")
+
+
+@app.command()
+def dashboard(
+    out: Annotated[Path, typer.Option(help="Folder to write index.html to.")] = Path("dashboard"),
+) -> None:
+    """A static, self-contained HTML dashboard from the marts (refreshed first)."""
+    from jobingest.content.commands import dashboard_command
+
+    console.print(f"wrote {dashboard_command(_settings(), out)}")
+
+
+@app.command("refresh-marts")
+def refresh_marts_command() -> None:
+    """Recompute the marts now."""
+    from jobingest import pipeline
+
+    settings = _settings()
+    pipeline.prepare_warehouse(settings)
+    counts = pipeline.refresh_marts(settings)
+    console.print(", ".join(f"{name}: {rows} rows" for name, rows in counts.items()))
+
+
+@app.command()
 def parse(
     payload: Annotated[
         Path, typer.Argument(help="A saved response body.", exists=True, dir_okay=False)

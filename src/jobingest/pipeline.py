@@ -451,6 +451,14 @@ def finish_run(
     return draft.model_copy(update={"status": status})
 
 
+def refresh_marts(settings: Settings, *, clock: Clock = utcnow) -> dict[str, int]:
+    """Recompute the marts dashboards read, in one transaction (readers see old or new)."""
+    from jobingest.warehouse.marts import refresh_marts as refresh
+
+    with get_engine(database_url(settings)).begin() as connection:
+        return refresh(connection, min_n=settings.marts_min_n, now=clock())
+
+
 def rebuild_dedupe(settings: Settings) -> RebuildCounts:
     """Re-derive duplicate and repost links under the current settings (one transaction)."""
     prepare_warehouse(settings)
@@ -483,4 +491,6 @@ def run_once(settings: Settings, sources_file: str | Path) -> RunReport:
                 ingest_source(settings, run_id, entry, fetcher=fetcher, store=store)
             except SourceFailedError:
                 continue
-    return finish_run(settings, run_id, plan)
+    report = finish_run(settings, run_id, plan)
+    refresh_marts(settings)
+    return report

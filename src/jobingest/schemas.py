@@ -9,10 +9,16 @@ from pydantic import BaseModel
 
 from jobingest.models import Posting, SourcesFile
 
-SCHEMAS: dict[str, type[BaseModel]] = {
-    "posting.schema.json": Posting,
-    "sources.schema.json": SourcesFile,
-}
+
+def schema_models() -> dict[str, type[BaseModel]]:
+    """Every published schema and the model it is generated from."""
+    from jobingest.content.compare import Comparison  # it renders its own schema with render()
+
+    return {
+        "posting.schema.json": Posting,
+        "sources.schema.json": SourcesFile,
+        "compare.schema.json": Comparison,
+    }
 
 
 def render(model: type[BaseModel]) -> str:
@@ -24,7 +30,7 @@ def render(model: type[BaseModel]) -> str:
 def export(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, model in SCHEMAS.items():
+    for name, model in schema_models().items():
         path = folder / name
         path.write_text(render(model), encoding="utf-8")
         written.append(path)
@@ -35,7 +41,7 @@ def stale(folder: Path) -> list[str]:
     """Names of schema files that differ from what the models generate now."""
     return [
         name
-        for name, model in SCHEMAS.items()
+        for name, model in schema_models().items()
         if not (folder / name).is_file()
         or (folder / name).read_text(encoding="utf-8") != render(model)
     ]

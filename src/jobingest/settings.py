@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         description="Do not close anything when a board lists fewer than this share of its open "
         "postings (a silent drop is more likely than mass closing).",
     )
+    marts_min_n: int = Field(
+        default=10, ge=1, description="Cells with fewer postings are suppressed in the marts."
+    )
     load_batch_size: int = Field(default=500, ge=1, description="Postings per load transaction.")
     hours_per_year: int = Field(default=2080, gt=0, description="Hours used to annualise pay.")
 

@@ -21,12 +21,20 @@ def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[Fa
     return False
 
 
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Marts are rebuilt by `refresh_marts`, not migrated: autogenerate must not drop them."""
+    return not (type_ == "table" and name is not None and name.startswith("mart_"))
+
+
 context.configure(
     connection=connection,
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
     render_item=_render_item,
+    include_object=_include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,1 @@
+"""Content built from the warehouse: role comparison pages and the static dashboard."""
