@@ -63,9 +63,13 @@ def test_nightly_flow_completes_with_a_report_and_artifacts(
              "url": boards.greenhouse("northwind", NORTHWIND)},
             {"name": "down", "kind": "greenhouse", "board": "down",
              "url": boards.greenhouse("down", NORTHWIND)},
+            {"name": "busy", "kind": "greenhouse", "board": "busy",
+             "url": boards.greenhouse("busy", NORTHWIND)},
         ],
     )  # fmt: skip
     boards.fail("/v1/boards/down/jobs", *[Fault("status", 500)] * 2)
+    # A 429 burst within the retry budget: waited out, then loaded.
+    boards.fail("/v1/boards/busy/jobs", Fault("status", 429, {"Retry-After": "1"}))
     state = nightly_ingest(sources=sources, return_state=True)
     assert state.is_completed(), "one failed source must not fail the flow"
     report = state.result()
@@ -73,6 +77,11 @@ def test_nightly_flow_completes_with_a_report_and_artifacts(
     assert report.status == "partial"
     by_name = {s.source_name: s for s in report.sources}
     assert by_name["northwind"].new == 14
+    assert by_name["busy"].status == "ok"
+    assert by_name["busy"].parsed == 14 and by_name["busy"].duplicates == 14
+    busy = boards.seen("/v1/boards/busy/jobs")
+    assert [r.status for r in busy] == [429, 200]
+    assert busy[1].at - busy[0].at >= 1.0, "the 429's Retry-After was not waited out"
     assert by_name["down"].status == "failed" and "HTTP 500" in (by_name["down"].reason or "")
     with get_engine(flow_env.database_url.get_secret_value()).connect() as connection:
         flow_run_id = connection.execute(text("SELECT flow_run_id FROM ingest_run")).scalar_one()
