@@ -8,6 +8,7 @@ Kept in one place so every connector agrees on what a malformed value is (None, 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -244,4 +245,35 @@ def board_band(
         raw=raw,
         on=posted_at.date() if posted_at else ctx.fetched_on,
         hours_per_year=ctx.hours_per_year,
+    )
+
+
+def band_from_record(
+    band: object,
+    *,
+    periods: Mapping[str, PayPeriod],
+    period_key: str,
+    label: str,
+    ctx: RecordContext,
+    posted_at: datetime | None,
+) -> Salary | None:
+    """A board's `{min, max, currency, <period_key>}` object as a band; None without a known
+    currency, since amounts in no known currency are not comparable."""
+    if not isinstance(band, dict):
+        return None
+    period = text_or_none(band.get(period_key))
+    currency = currency_code(band.get("currency"))
+    if currency is None:
+        return None
+    return board_band(
+        amount(band.get("min")),
+        amount(band.get("max")),
+        currency=currency,
+        period=periods.get(period.lower()) if period else None,
+        raw=(
+            f"{label}: {band.get('min')}-{band.get('max')} {band.get('currency') or '?'} "
+            f"{period or 'no period'}"
+        ),
+        ctx=ctx,
+        posted_at=posted_at,
     )

@@ -36,9 +36,7 @@ from jobingest.models import (
 )
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
 from jobingest.sources.fields import (
-    amount,
-    board_band,
-    currency_code,
+    band_from_record,
     pageable,
     parse_datetime,
     path_segment_after,
@@ -188,21 +186,11 @@ def _completed(text: str, places: list[Location], code: str | None) -> list[Loca
 
 
 def _salary(band: object, ctx: RecordContext, posted_at: datetime | None) -> Salary | None:
-    if not isinstance(band, dict):
-        return None
-    interval = text_or_none(band.get("interval"))
-    currency = currency_code(band.get("currency"))
-    if currency is None:  # amounts in no known currency are not a comparable band
-        return None
-    return board_band(
-        amount(band.get("min")),
-        amount(band.get("max")),
-        currency=currency,
-        period=INTERVALS.get(interval.lower()) if interval else None,
-        raw=(
-            f"salaryRange: {band.get('min')}-{band.get('max')} "
-            f"{band.get('currency') or '?'} {interval or 'no interval'}"
-        ),
+    return band_from_record(
+        band,
+        periods=INTERVALS,
+        period_key="interval",
+        label="salaryRange",
         ctx=ctx,
         posted_at=posted_at,
     )

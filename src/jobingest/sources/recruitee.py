@@ -48,9 +48,7 @@ from jobingest.models import (
 )
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
 from jobingest.sources.fields import (
-    amount,
-    board_band,
-    currency_code,
+    band_from_record,
     parse_datetime,
     structured_location,
     subdomain_of,
@@ -200,23 +198,8 @@ def _place(fields: Record, raw: str | None = None) -> Location | None:
 
 
 def _salary(salary: object, ctx: RecordContext, posted_at: datetime | None) -> Salary | None:
-    if not isinstance(salary, dict):
-        return None
-    period = text_or_none(salary.get("period"))
-    currency = currency_code(salary.get("currency"))
-    if currency is None:  # amounts in no known currency are not a comparable band
-        return None
-    return board_band(
-        amount(salary.get("min")),
-        amount(salary.get("max")),
-        currency=currency,
-        period=PERIODS.get(period.lower()) if period else None,
-        raw=(
-            f"salary: {salary.get('min')}-{salary.get('max')} "
-            f"{salary.get('currency') or '?'} per {period or '?'}"
-        ),
-        ctx=ctx,
-        posted_at=posted_at,
+    return band_from_record(
+        salary, periods=PERIODS, period_key="period", label="salary", ctx=ctx, posted_at=posted_at
     )
 
 
