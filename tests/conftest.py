@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,37 @@ POSTGRES_URL = os.environ.get(
 )
 # In CI a missing PostgreSQL is a failure, not a skip.
 POSTGRES_REQUIRED = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def write_sources(tmp_path: Path, entries: list[dict[str, object]]) -> Path:
+    """A sources file with these entries (JSON is YAML)."""
+    path = tmp_path / "sources.yaml"
+    path.write_text(json.dumps({"sources": entries}))
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One temporary Prefect API for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def flow_env(
+    monkeypatch: pytest.MonkeyPatch, sqlite_settings: Settings, prefect_api: None
+) -> Settings:
+    """Flows build their own Settings from the environment, as a deployment would."""
+    monkeypatch.setenv("JOBINGEST_DATABASE_URL", sqlite_settings.database_url.get_secret_value())
+    monkeypatch.setenv("JOBINGEST_RAW_STORE", sqlite_settings.raw_store)
+    monkeypatch.setenv("JOBINGEST_HTTP_ALLOW_PRIVATE_HOSTS", '["127.0.0.1"]')
+    monkeypatch.setenv("JOBINGEST_HTTP_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("JOBINGEST_HTTP_BACKOFF_MAX", "0.05")
+    monkeypatch.setenv("JOBINGEST_SOURCE_TASK_RETRIES", "0")
+    monkeypatch.setenv("JOBINGEST_HTTP_PER_HOST_RPS", "1000")
+    return sqlite_settings
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,41 +10,12 @@ from sqlalchemy import text
 from jobingest.report import RunReport
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, write_sources
 from tests.fakeboards import FakeBoards, Fault
 
 pytestmark = pytest.mark.slow
 
 NORTHWIND = (EXAMPLES / "payloads" / "greenhouse_northwind-analytics.json").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def prefect_api() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture
-def flow_env(
-    monkeypatch: pytest.MonkeyPatch, sqlite_settings: Settings, prefect_api: None
-) -> Settings:
-    """The flow builds its own Settings from the environment, as a deployment would."""
-    monkeypatch.setenv("JOBINGEST_DATABASE_URL", sqlite_settings.database_url.get_secret_value())
-    monkeypatch.setenv("JOBINGEST_RAW_STORE", sqlite_settings.raw_store)
-    monkeypatch.setenv("JOBINGEST_HTTP_ALLOW_PRIVATE_HOSTS", '["127.0.0.1"]')
-    monkeypatch.setenv("JOBINGEST_HTTP_MAX_ATTEMPTS", "2")
-    monkeypatch.setenv("JOBINGEST_HTTP_BACKOFF_MAX", "0.05")
-    monkeypatch.setenv("JOBINGEST_SOURCE_TASK_RETRIES", "0")
-    monkeypatch.setenv("JOBINGEST_HTTP_PER_HOST_RPS", "1000")
-    return sqlite_settings
-
-
-def _sources(tmp_path: Path, entries: list[dict[str, object]]) -> str:
-    path = tmp_path / "sources.yaml"
-    path.write_text(json.dumps({"sources": entries}))
-    return str(path)
 
 
 def test_nightly_flow_completes_with_a_report_and_artifacts(
@@ -56,7 +25,7 @@ def test_nightly_flow_completes_with_a_report_and_artifacts(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [
             {"name": "northwind", "kind": "greenhouse", "board": "northwind",
@@ -70,7 +39,7 @@ def test_nightly_flow_completes_with_a_report_and_artifacts(
     boards.fail("/v1/boards/down/jobs", *[Fault("status", 500)] * 2)
     # A 429 burst within the retry budget: waited out, then loaded.
     boards.fail("/v1/boards/busy/jobs", Fault("status", 429, {"Retry-After": "1"}))
-    state = nightly_ingest(sources=sources, return_state=True)
+    state = nightly_ingest(sources=str(sources), return_state=True)
     assert state.is_completed(), "one failed source must not fail the flow"
     report = state.result()
     assert isinstance(report, RunReport)
@@ -98,12 +67,12 @@ def test_nightly_flow_fails_only_when_every_source_failed(
 ) -> None:
     from flows.nightly import nightly_ingest
 
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [{"name": "gone", "kind": "greenhouse", "board": "gone",
           "url": boards.base_url + "/v1/boards/gone/jobs"}],
     )  # fmt: skip
-    state = nightly_ingest(sources=sources, return_state=True)
+    state = nightly_ingest(sources=str(sources), return_state=True)
     assert state.is_failed()
     report = state.result(raise_on_failure=False)
     assert isinstance(report, RunReport)

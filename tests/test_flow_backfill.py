@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,26 +18,6 @@ pytestmark = pytest.mark.slow
 
 NORTHWIND = (EXAMPLES / "payloads" / "greenhouse_northwind-analytics.json").read_bytes()
 LUMEN = (EXAMPLES / "payloads" / "greenhouse_lumen-health.json").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def prefect_api() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
-
-
-@pytest.fixture
-def flow_env(
-    monkeypatch: pytest.MonkeyPatch, sqlite_settings: Settings, prefect_api: None
-) -> Settings:
-    monkeypatch.setenv("JOBINGEST_DATABASE_URL", sqlite_settings.database_url.get_secret_value())
-    monkeypatch.setenv("JOBINGEST_RAW_STORE", sqlite_settings.raw_store)
-    monkeypatch.setenv("JOBINGEST_HTTP_ALLOW_PRIVATE_HOSTS", '["127.0.0.1"]')
-    monkeypatch.setenv("JOBINGEST_SOURCE_TASK_RETRIES", "0")
-    monkeypatch.setenv("JOBINGEST_HTTP_PER_HOST_RPS", "1000")
-    return sqlite_settings
 
 
 def _sources(tmp_path: Path, boards: FakeBoards) -> str:

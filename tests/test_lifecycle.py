@@ -15,6 +15,7 @@ from jobingest import pipeline
 from jobingest.cli import app
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
+from tests.conftest import write_sources
 from tests.fakeboards import FakeBoards, Fault
 
 DESCRIPTION = (
@@ -52,12 +53,6 @@ def _lever_job(job_id: str, title: str) -> dict:
 
 def _board(jobs: list[dict]) -> bytes:
     return json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}).encode()
-
-
-def _sources(tmp_path: Path, entries: list[dict[str, object]]) -> Path:
-    path = tmp_path / "sources.yaml"
-    path.write_text(json.dumps({"sources": entries}))
-    return path
 
 
 def _rows(settings: Settings, sql: str) -> list[tuple]:
@@ -107,7 +102,7 @@ def test_the_same_job_from_three_sources_is_one_canonical_posting(
     )  # fmt: skip
     boards.publish("/careers/senior-data-engineer", page.encode(), "text/html")
     boards.publish("/robots.txt", b"User-agent: *\nAllow: /\n", "text/plain")
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [
             {"name": "gh", "kind": "greenhouse", "board": "northwind",
@@ -151,7 +146,7 @@ def test_hard_negatives_stay_apart(boards: FakeBoards, settings: Settings, tmp_p
         _greenhouse_job(203, "Senior Data Engineer", city="Chicago, IL"),
         _greenhouse_job(204, "Senior Data Engineer", city="Austin, TX"),
     ]
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [{"name": "gh", "kind": "greenhouse", "board": "northwind",
           "url": boards.greenhouse("northwind-teams", _board(jobs))}],
@@ -166,7 +161,9 @@ def test_a_board_that_drops_a_posting_closes_it_and_reopens_it_later(
     token = "lifecycle"
     jobs = [_greenhouse_job(300 + i, f"Data Analyst {name}") for i, name in enumerate("ABCD")]
     url = boards.greenhouse(token, _board(jobs))
-    sources = _sources(tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}])
+    sources = write_sources(
+        tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}]
+    )
     clock = Clock()
     _run(settings, sources, clock)
 
@@ -196,7 +193,9 @@ def test_a_failed_fetch_or_a_silent_drop_closes_nothing(
     token = "fragile"
     jobs = [_greenhouse_job(400 + i, f"Support Engineer {i}") for i in range(12)]
     url = boards.greenhouse(token, _board(jobs))
-    sources = _sources(tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}])
+    sources = write_sources(
+        tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}]
+    )
     clock = Clock()
     _run(settings, sources, clock)
 
@@ -220,7 +219,9 @@ def test_a_reposted_job_under_a_new_id_is_linked_not_a_new_opening(
     keep = [_greenhouse_job(500 + i, f"Account Executive {i}") for i in range(3)]
     original = _greenhouse_job(510, "Senior Data Engineer")
     url = boards.greenhouse(token, _board([*keep, original]))
-    sources = _sources(tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}])
+    sources = write_sources(
+        tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}]
+    )
     clock = Clock()
     _run(settings, sources, clock)
     clock.now += timedelta(days=2)
@@ -243,7 +244,9 @@ def test_changed_content_is_versioned_with_what_changed(
     token = "versions"
     job = _greenhouse_job(600, "Data Scientist")
     url = boards.greenhouse(token, _board([job]))
-    sources = _sources(tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}])
+    sources = write_sources(
+        tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}]
+    )
     pipeline.run_once(settings, sources)
     boards.greenhouse(token, _board([{**job, "title": "Senior Data Scientist"}]))
     report = pipeline.run_once(settings, sources)
@@ -262,7 +265,9 @@ def test_rebuild_re_derives_links_under_a_new_setting(
     jobs = [_greenhouse_job(701, "Senior Data Engineer", city="Chicago, IL"),
             _greenhouse_job(702, "Senior Data Engineer", city="Austin, TX")]  # fmt: skip
     url = boards.greenhouse(token, _board(jobs))
-    sources = _sources(tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}])
+    sources = write_sources(
+        tmp_path, [{"name": "gh", "kind": "greenhouse", "board": token, "url": url}]
+    )
     pipeline.run_once(settings, sources)
     assert _rows(settings, "SELECT count(*) FROM posting WHERE canonical_id IS NULL") == [(2,)]
     merged = settings.model_copy(update={"dedupe_merge_locations": True})

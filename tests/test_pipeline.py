@@ -11,17 +11,11 @@ from jobingest import pipeline
 from jobingest.rawstore import RawStore
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, write_sources
 from tests.fakeboards import FakeBoards, Fault
 
 NORTHWIND = (EXAMPLES / "payloads" / "greenhouse_northwind-analytics.json").read_bytes()
 LUMEN = (EXAMPLES / "payloads" / "greenhouse_lumen-health.json").read_bytes()
-
-
-def _sources(tmp_path: Path, entries: list[dict[str, object]]) -> Path:
-    path = tmp_path / "sources.yaml"
-    path.write_text(json.dumps({"sources": entries}))  # JSON is YAML
-    return path
 
 
 def _scalar(settings: Settings, sql: str) -> object:
@@ -33,7 +27,7 @@ def _scalar(settings: Settings, sql: str) -> object:
 def test_two_runs_load_once_and_then_report_all_unchanged(
     boards: FakeBoards, settings: Settings, tmp_path: Path
 ) -> None:
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [
             {"name": "northwind", "kind": "greenhouse", "board": "northwind",
@@ -70,7 +64,7 @@ def test_a_failing_source_is_named_and_the_others_still_load(
 ) -> None:
     broken_path = "/v1/boards/broken/jobs"
     boards.fail(broken_path, *[Fault("status", 503)] * 3)
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [
             {"name": "northwind", "kind": "greenhouse", "board": "northwind",
@@ -94,7 +88,7 @@ def test_a_failing_source_is_named_and_the_others_still_load(
 def test_an_html_page_served_as_json_is_quarantined_and_loaded_rows_survive(
     boards: FakeBoards, settings: Settings, tmp_path: Path
 ) -> None:
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [{"name": "northwind", "kind": "greenhouse", "board": "northwind",
           "url": boards.greenhouse("northwind", NORTHWIND)}],
@@ -119,7 +113,7 @@ def test_bad_records_are_quarantined_and_the_batch_goes_on(
     jobs[3] = {**jobs[3], "title": None}
     jobs[5] = {k: v for k, v in jobs[5].items() if k != "id"}
     body = json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}).encode()
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [{"name": "mixed", "kind": "greenhouse", "board": "mixed",
           "url": boards.greenhouse("mixed", body)}],
@@ -137,7 +131,7 @@ def test_an_unchanged_board_is_asked_conditionally_and_sends_no_body(
     boards: FakeBoards, settings: Settings, tmp_path: Path
 ) -> None:
     path = "/v1/boards/steady/jobs"
-    sources = _sources(
+    sources = write_sources(
         tmp_path,
         [{"name": "steady", "kind": "greenhouse", "board": "steady",
           "url": boards.greenhouse("steady", NORTHWIND)}],

@@ -23,6 +23,7 @@ from jobingest.evaluate import Scoreboard, _score_salary
 from jobingest.models import Posting, SalaryOrigin
 from jobingest.parse import finish_posting
 from jobingest.sources import REGISTRY
+from jobingest.sources._dumps import decode
 from jobingest.sources.base import Record, RecordContext
 
 _CSV_ROW = re.compile(r"csv data row (\d+)")
@@ -198,11 +199,7 @@ def _record(path: Path, pointer: str, fmt: Format) -> Record:
 @lru_cache(maxsize=8)
 def _masked_csv_records(path: Path, kind: str, masked: tuple[str, ...]) -> list[Record]:
     """The file's rows through the connector, after removing the columns that hold the truth."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+    text, _ = decode(path.read_bytes())
     reader = csv.DictReader(io.StringIO(text, newline=""))
     kept = [name for name in reader.fieldnames or [] if name not in masked]
     out = io.StringIO()

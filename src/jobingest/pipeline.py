@@ -24,7 +24,7 @@ from jobingest.rawstore import RawStore, sha256_of
 from jobingest.report import ConfigProblem, RunReport, SourceReport
 from jobingest.settings import Settings
 from jobingest.sources import get_connector
-from jobingest.sources.base import RecordContext
+from jobingest.sources.base import Connector, RecordContext
 from jobingest.warehouse import runs
 from jobingest.warehouse.db import get_engine, upgrade
 from jobingest.warehouse.identity import (
@@ -147,7 +147,9 @@ def ingest_source(
                 _count(engine, run_id, entry.name, skipped=1)
                 continue
             queue.extend(
-                _ingest_page(settings, run_id, entry, board, url, fetcher, store, ctx, clock)
+                _ingest_page(
+                    settings, connector, run_id, entry, board, url, fetcher, store, ctx, clock
+                )
             )
             emit(ProgressEvent(entry.name, "page", url))
     except (FetchError, ParseError, SourceFailedError) as exc:
@@ -180,6 +182,7 @@ def ingest_source(
 
 def _ingest_page(
     settings: Settings,
+    connector: Connector,
     run_id: int,
     entry: SourceConfig,
     board: str,
@@ -194,7 +197,6 @@ def _ingest_page(
     A 304, or a body identical to the last one that parsed, is not parsed again: its listings
     are marked seen and the stored follow-up URLs are reused.
     """
-    connector = get_connector(entry.kind)
     engine = get_engine(database_url(settings))
     with engine.connect() as connection:
         previous = runs.last_good_payload(connection, source_name=entry.name, url=url)
