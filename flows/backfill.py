@@ -25,9 +25,13 @@ from jobingest.settings import Settings
 
 
 @task(name="replay-chunks", cache_policy=NO_CACHE)
-def replay_group(run_id: int, chunks: list[lib.Chunk], sources_file: str) -> list[str]:
+def replay_group(
+    run_id: int, chunks: list[lib.Chunk], sources_file: str, workers: int = 1
+) -> list[str]:
     """Replay a group; raises when one of its chunks failed, so the task shows it."""
-    outcomes = lib.replay_chunks(Settings(), run_id, chunks, sources_file=sources_file)
+    outcomes = lib.replay_chunks(
+        Settings(), run_id, chunks, sources_file=sources_file, workers=workers
+    )
     failed = [f"{o.chunk.name}: {o.reason}" for o in outcomes if o.status == "failed"]
     if failed:
         raise lib.ChunkFailedError("; ".join(failed))
@@ -51,15 +55,20 @@ def backfill(
     mode: str = "replay",
     sources_file: str = "sources.yaml",
     max_tasks: int = 200,
+    workers: int = 1,
 ) -> State[RunReport]:
-    """Replay (or refetch) the sources in `sources` (all when empty) for days since..until."""
+    """Replay (or refetch) the sources in `sources` (all when empty) for days since..until.
+
+    `workers` > 1 gives each replay task that many processes (`workers` - 1 parse while the
+    task loads); keep `workers` × concurrent tasks within the machine's cores.
+    """
     start, end = date.fromisoformat(since), date.fromisoformat(until)
     lib.check_window(start, end, mode)
     settings = Settings()
     if mode == "refetch":
         report = _refetch(settings, sources_file, sources)
     else:
-        report = _replay(settings, start, end, sources, sources_file, max_tasks)
+        report = _replay(settings, start, end, sources, sources_file, max_tasks, workers)
     create_markdown_artifact(
         key="jobingest-backfill-report",
         markdown=report.to_markdown(),
@@ -78,6 +87,7 @@ def _replay(
     sources: list[str] | None,
     sources_file: str,
     max_tasks: int,
+    workers: int = 1,
 ) -> RunReport:
     run_id = lib.open_backfill(
         settings, mode="replay", since=start, until=end, flow_run_id=str(flow_run.get_id())
@@ -85,7 +95,7 @@ def _replay(
     chunks = lib.plan_chunks(settings, since=start, until=end, sources=sources)
     get_run_logger().info("replaying %d chunks in run %d", len(chunks), run_id)
     futures = [
-        replay_group.submit(run_id, group, sources_file)
+        replay_group.submit(run_id, group, sources_file, workers)
         for group in lib.group_chunks(chunks, max_tasks)
     ]
     wait(futures)

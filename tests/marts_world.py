@@ -28,7 +28,8 @@ from jobingest.warehouse.db import get_engine
 from jobingest.warehouse.identity import DedupePolicy, close_unseen
 from jobingest.warehouse.load import load_batch, load_survey_batch
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+INDUSTRY = "Transportation & Logistics"
 ROLE = "Data Operations Manager"
 FAMILY = "Data & AI"
 T0 = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
@@ -69,6 +70,7 @@ def job(
     posted: datetime | None = None,
     workplace: Workplace = Workplace.remote,
     skills: tuple[str, ...] = ("SQL", "Airflow"),
+    industry: str | None = None,
 ) -> Posting:
     company = company or f"Generated Company {index:03d}"
     city = CITIES[index % len(CITIES)]
@@ -100,6 +102,7 @@ def job(
             raw=f"${usd[0]:,.0f} - ${usd[1]:,.0f}",
         ),
         skills=list(skills),
+        industry=industry,
         posted_at=posted or T0 - timedelta(days=index % 20),
         description_text=description(f"{company}-{index}"),
     )
@@ -129,7 +132,7 @@ def _open_run(connection: Connection, name: str, now: datetime) -> int:
 
 
 def build(settings: Settings) -> World:
-    report = pipeline.run_once(settings, EXAMPLES / "offline.yaml")
+    report = pipeline.run_once(settings, FIXTURES / "worlds" / "greenhouse_examples.yaml")
     assert report.status == "completed", report
     world = World(offline_jobs=24)
     engine = get_engine(settings.database_url.get_secret_value())
@@ -137,7 +140,11 @@ def build(settings: Settings) -> World:
     seniors = [(150_000, 180_000), (160_000, 210_000), (175_000, 205_000)]
     with engine.begin() as connection:
         run_id = _open_run(connection, "generated", T0)
-        batch = [job(i, level=Level.mid, usd=band) for i, band in enumerate(mids)]
+        # Half the mid-level jobs come from boards that state the employer's industry.
+        batch = [
+            job(i, level=Level.mid, usd=band, industry=INDUSTRY if i % 2 == 0 else None)
+            for i, band in enumerate(mids)
+        ]
         batch += [job(100 + i, level=Level.senior, usd=b) for i, b in enumerate(seniors)]
         counts = load_batch(connection, batch, run_id=run_id, source_name="generated", seen_at=T0)
         assert counts.new == len(batch), counts

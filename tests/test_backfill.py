@@ -3,6 +3,7 @@ extractor, idempotently, and resumably after a crash."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -343,3 +344,38 @@ def test_chunk_groups_keep_a_source_together_within_the_task_budget() -> None:
         )
     assert len(backfill.group_chunks(chunks, 50)) == 5
     assert backfill.group_chunks([], 3) == []
+
+
+def test_two_worker_processes_build_the_same_warehouse_as_one(tmp_path: Path) -> None:
+    """Parsing in worker processes changes nothing the warehouse or the report shows: the same
+    postings, duplicate links and versions, and the same chunk failing for the same reason."""
+    from jobingest.bench.landing import index_corpus, land_corpus
+    from jobingest.rawstore import RawStore
+
+    corpus = land_corpus(tmp_path / "corpus", postings=150, seed=3)
+    broken = next(page for page in corpus.pages if page.kind == "lever")
+    # A payload whose stored bytes no longer match their hash: that chunk must fail either way.
+    with gzip.open(RawStore(corpus.raw_store).path_of(broken.sha256), "wb") as handle:
+        handle.write(b"[]")
+    results = {}
+    for workers in (1, 2):
+        settings = Settings(
+            database_url=f"sqlite:///{tmp_path / f'workers{workers}.db'}",
+            raw_store=corpus.raw_store,
+            load_batch_size=7,
+        )
+        index_corpus(settings, corpus)
+        report = backfill.replay(
+            settings, since=corpus.day, until=corpus.day, sources_file=corpus.sources_file,
+            workers=workers,
+        )  # fmt: skip
+        counts = {s.source_name: (s.status, s.reason, s.parsed, s.new, s.duplicates)
+                  for s in report.sources}  # fmt: skip
+        results[workers] = (report.status, counts, _snapshot(settings))
+    status, counts, snapshot = results[1]
+    assert status == "partial"
+    assert counts[f"{broken.source_name}@{corpus.day}"][0] == "failed"
+    assert "corrupt" in (counts[f"{broken.source_name}@{corpus.day}"][1] or "")
+    assert snapshot["counts"]["posting"] == sum(c[3] + c[4] for c in counts.values()) > 100
+    assert sum(c[4] for c in counts.values()) > 5, "cross-posted copies were linked"
+    assert results[2] == results[1]

@@ -94,12 +94,17 @@ def test_main_job_runs_offline_twice_with_the_same_rows(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr[-3000:]
         assert "completed" in run.stdout
     with sqlite3.connect(tmp_path / "jobingest.db") as db:
-        assert db.execute("SELECT count(*) FROM posting").fetchone() == (24,)
-        assert db.execute("SELECT count(*) FROM posting_source").fetchone() == (24,)
+        # 122 jobs on five boards, 8 of them listed again on Remotive (linked duplicates), and
+        # 168 salary-survey answers; the second night changes nothing.
+        assert db.execute("SELECT count(*) FROM posting").fetchone() == (130,)
+        assert db.execute("SELECT count(*) FROM posting WHERE canonical_id IS NULL").fetchone() == (
+            122,
+        )
+        assert db.execute("SELECT count(*) FROM salary_survey").fetchone() == (168,)
         assert db.execute(
-            "SELECT new, unchanged, status FROM ingest_run ORDER BY id"
+            "SELECT new, unchanged, duplicates, status FROM ingest_run ORDER BY id"
         ).fetchall() == [
-            (24, 0, "completed"),
-            (0, 24, "completed"),
+            (122 + 168, 0, 8, "completed"),
+            (0, 130, 0, "completed"),
         ]
     assert any((tmp_path / "data" / "raw").rglob("*.gz"))

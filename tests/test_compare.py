@@ -17,7 +17,7 @@ from jobingest.content.compare import build_comparison, render, salary_text, sch
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
 from jobingest.warehouse.marts import refresh_marts
-from tests.marts_world import NOW, ROLE, T0, build
+from tests.marts_world import INDUSTRY, NOW, ROLE, T0, build
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schemas" / "compare.schema.json"
@@ -68,6 +68,8 @@ def test_json_matches_schema_and_the_marts(settings: Settings, tmp_path: Path) -
     survey_mid = next(c for c in dom["survey_by_level"] if c["level"] == "mid")
     assert survey_mid["n"] == 11 and survey_mid["median"] == pytest.approx(125_000)
     assert {"SQL", "Airflow"} <= {s["value"] for s in dom["skills"]}
+    [industry] = dom["industries"]
+    assert (industry["value"], industry["n"], industry["total"]) == (INDUSTRY, 6, dom["jobs"])
 
 
 def test_html_page_reads_like_the_article(settings: Settings, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 CONTRACT_FIELDS = {
     "source", "board", "source_id", "url", "company", "title", "role", "role_family", "level",
     "employment_type", "workplace", "locations", "salary", "skills", "posted_at",
-    "description_text", "fingerprint",
+    "industry", "description_text", "description_html", "fingerprint",
 }  # fmt: skip
 
 
@@ -30,7 +30,13 @@ def test_posting_schema_has_the_contract_field_names() -> None:
     for name in ("min", "max", "currency", "period", "annual_min", "annual_max",
                  "annual_min_usd", "annual_max_usd", "origin", "raw"):  # fmt: skip
         assert name in salary
-    assert set(schema["$defs"]["Location"]["properties"]) == {"city", "region", "country", "raw"}
+    assert set(schema["$defs"]["Location"]["properties"]) == {
+        "city",
+        "region",
+        "country",
+        "raw",
+        "geoname_id",
+    }
 
 
 def test_sources_schema_describes_the_sources_file() -> None:

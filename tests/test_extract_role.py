@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -245,3 +248,27 @@ _PIECES = st.sampled_from(
 def test_never_raises_on_title_like_text(title: str) -> None:
     match = normalize_title(title)
     assert match.role is None or match.role in role_families()
+
+
+def test_a_tie_between_aliases_goes_the_same_way_whatever_the_hash_seed() -> None:
+    # "data analyst" and "project manager" both fit with the same score; the winner used to
+    # follow set iteration order, which changes with PYTHONHASHSEED from one process to the next
+    title = (
+        "The Data Engineer will work with the data Analyst and project managers to determine "
+        "logical and physical database design"
+    )
+    code = (
+        "import sys; from jobingest.extract.role import normalize_title; "
+        "print(normalize_title(sys.argv[1]).role)"
+    )
+    roles = {
+        subprocess.run(
+            [sys.executable, "-c", code, title],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(roles) == 1 and roles != {""}

@@ -277,3 +277,33 @@ def test_rebuild_re_derives_links_under_a_new_setting(
     again = pipeline.rebuild_dedupe(settings)
     assert again.duplicates == 0
     assert _rows(settings, "SELECT count(*) FROM posting") == [(2,)], "links never delete rows"
+
+
+def test_rebuild_re_derives_block_keys_and_signatures_stored_under_an_earlier_rule(
+    boards: FakeBoards, settings: Settings, tmp_path: Path
+) -> None:
+    boards.publish(
+        "/v0/postings/northwind", json.dumps([_lever_job("c3d4", "Senior Data Engineer")]).encode()
+    )
+    jobs = [_greenhouse_job(801, "Senior Data Engineer")]
+    sources = write_sources(
+        tmp_path,
+        [{"name": "gh", "kind": "greenhouse", "board": "northwind",
+          "url": boards.greenhouse("northwind-rekey", _board(jobs))},
+         {"name": "lever", "kind": "lever", "site": "northwind", "company": "Northwind Analytics",
+          "url": boards.base_url + "/v0/postings/northwind?mode=json"}],
+    )  # fmt: skip
+    pipeline.run_once(settings, sources)
+    current = _rows(settings, "SELECT block_key, signature FROM posting ORDER BY id")
+    # As an earlier release stored them: one block per full employer name, and 64 unmarked hashes.
+    with get_engine(settings.database_url.get_secret_value()).begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE posting SET canonical_id = NULL, block_key = 'northwind analytics|' "
+                "|| CAST(id AS VARCHAR(20)), signature = :old"
+            ),
+            {"old": bytes(512)},
+        )
+    counts = pipeline.rebuild_dedupe(settings)
+    assert (counts.rekeyed, counts.duplicates) == (2, 1)
+    assert _rows(settings, "SELECT block_key, signature FROM posting ORDER BY id") == current

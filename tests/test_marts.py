@@ -13,7 +13,7 @@ from sqlalchemy import text
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
 from jobingest.warehouse.marts import percentile, refresh_marts
-from tests.marts_world import FAMILY, NOW, ROLE, T0, T1, T2, World, build
+from tests.marts_world import FAMILY, INDUSTRY, NOW, ROLE, T0, T1, T2, World, build
 
 
 def _refresh(settings: Settings, min_n: int = 10) -> dict[str, int]:
@@ -167,6 +167,10 @@ def test_role_profile_shares_and_days_open(settings: Settings, world: World) -> 
     assert by[("skill", "SQL")]["n"] == jobs and by[("skill", "SQL")]["rank"] in (1, 2)
     assert by[("level", "mid")]["metric"] == pytest.approx(12 / jobs)
     assert by[("country", "US")]["n"] == jobs
+    industry = by[("industry", INDUSTRY)]
+    assert (industry["n"], industry["rank"]) == (6, 1)
+    assert industry["metric"] == pytest.approx(6 / jobs), "a share of all the role's jobs"
+    assert ("industry", None) not in by, "unstated industries are not ranked"
     days_open = by[("median_days_open", None)]
     # Job 200 was posted 20 days before T0 (index 200 % 20 == 0 -> T0) and closed at T1.
     assert days_open["n"] == 1 and days_open["metric"] == pytest.approx(1.0)

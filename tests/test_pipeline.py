@@ -83,6 +83,9 @@ def test_a_failing_source_is_named_and_the_others_still_load(
     assert [p.source_name for p in report.config_errors] == ["misspelt"]
     assert _scalar(settings, "SELECT failed_sources FROM ingest_run") == 2
     assert _scalar(settings, "SELECT count(*) FROM quarantine WHERE stage = 'config'") == 1
+    stored = _scalar(settings, "SELECT report FROM ingest_run")
+    stored = json.loads(stored) if isinstance(stored, str) else stored
+    assert stored["status"] == "partial", "dashboards reading the stored report see the outcome"
 
 
 def test_an_html_page_served_as_json_is_quarantined_and_loaded_rows_survive(

@@ -11,11 +11,19 @@ resumes the unfinished run and skips those.
 A replayed payload only speaks for the listings it is the latest evidence of: a listing seen
 later (by a payload outside the window, say) or closed since is left alone, so replaying an old
 window never rolls postings back or reopens them.
+
+With `workers` > 1 (processes in all), parsing and extraction run ahead in `workers` - 1
+worker processes (`jobingest.replay_pool`) while this process loads chunk after chunk in the
+same order as a one-process replay, so the warehouse ends up the same. Loading (with dedupe)
+is about half of a replay's work, so the parent is one of the busy processes: two processes
+suit two cores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -37,16 +45,27 @@ from jobingest.pipeline import (
     utcnow,
 )
 from jobingest.rawstore import RawStore
+from jobingest.replay_pool import Parsed, ParseJob, ParsePool, ReadyPayload, parse_jobs
 from jobingest.report import RunReport
 from jobingest.settings import Settings
 from jobingest.sources import get_connector
 from jobingest.sources.base import RecordContext
 from jobingest.warehouse import runs
 from jobingest.warehouse.db import get_engine
-from jobingest.warehouse.load import LoadCounts, load_batch, posting_table, source_table
+from jobingest.warehouse.load import (
+    LoadCounts,
+    PreparedPosting,
+    load_batch,
+    posting_table,
+    source_table,
+)
 
 MODES = ("replay", "refetch")
 _REPLAYABLE_STATUSES = (200, 304)
+# Payloads per worker job, and jobs kept queued per worker: enough to keep workers busy while
+# the parent loads, few enough that parsed postings waiting for the parent stay bounded.
+_PAYLOADS_PER_JOB = 8
+_JOBS_AHEAD_PER_WORKER = 3
 
 
 class BackfillError(JobIngestError):
@@ -191,23 +210,142 @@ def replay_chunks(
     sources_file: str | Path,
     store: RawStore | None = None,
     clock: Clock = utcnow,
+    workers: int = 1,
 ) -> list[ChunkOutcome]:
-    """Replay a group of chunks in order; a failed chunk is recorded and the next one runs."""
+    """Replay a group of chunks in order; a failed chunk is recorded and the next one runs.
+
+    With `workers` > 1, that many processes in all: `workers` - 1 parse while this one loads.
+    """
     entries = {entry.name: entry for entry in load_sources(sources_file).entries}
     store = store or RawStore(settings.raw_store)
     done = committed_chunks(settings, run_id)
+    if workers < 2:
+        return [
+            _replay_one(settings, run_id, chunk, entries.get(chunk.source_name), store, clock, done)
+            for chunk in chunks
+        ]
     outcomes = []
-    for chunk in chunks:
-        if chunk.name in done:
-            outcomes.append(ChunkOutcome(chunk, "skipped"))
-            continue
-        try:
-            replay_chunk(settings, run_id, chunk, entries.get(chunk.source_name), store, clock)
-        except ChunkFailedError as exc:
-            outcomes.append(ChunkOutcome(chunk, "failed", str(exc)))
-            continue
-        outcomes.append(ChunkOutcome(chunk, "ok"))
+    with ParsePool(workers - 1, settings.raw_store) as pool:
+        for chunk, parsed in _parsed_ahead(settings, pool, list(chunks), entries, done):
+            entry = entries.get(chunk.source_name)
+            outcomes.append(_replay_one(settings, run_id, chunk, entry, store, clock, done, parsed))
     return outcomes
+
+
+def _replay_one(
+    settings: Settings,
+    run_id: int,
+    chunk: Chunk,
+    entry: SourceConfig | None,
+    store: RawStore,
+    clock: Clock,
+    done: set[str],
+    parsed: Parsed | None = None,
+) -> ChunkOutcome:
+    if chunk.name in done:
+        return ChunkOutcome(chunk, "skipped")
+    try:
+        replay_chunk(settings, run_id, chunk, entry, store, clock, parsed=parsed)
+    except ChunkFailedError as exc:
+        return ChunkOutcome(chunk, "failed", str(exc))
+    return ChunkOutcome(chunk, "ok")
+
+
+def _parsed_ahead(
+    settings: Settings,
+    pool: ParsePool,
+    chunks: list[Chunk],
+    entries: dict[str, SourceConfig],
+    done: set[str],
+) -> Iterator[tuple[Chunk, Parsed]]:
+    """The chunks in order, each with its payloads parsed by the pool; later chunks are queued
+    while the caller loads the current one. When the workers are behind, this process parses
+    queued jobs no worker has started yet rather than wait."""
+    queued: deque[tuple[Chunk, list[_Job]]] = deque()
+    upcoming = iter(chunks)
+    limit = _JOBS_AHEAD_PER_WORKER * pool.workers
+
+    def top_up() -> None:
+        while sum(len(jobs) for _, jobs in queued) < limit:
+            chunk = next(upcoming, None)
+            if chunk is None:
+                return
+            skip = chunk.name in done
+            entry = entries.get(chunk.source_name)
+            queued.append((chunk, [] if skip else _submit(settings, pool, chunk, entry)))
+
+    top_up()
+    while queued:
+        chunk, jobs = queued.popleft()
+        top_up()
+        parsed: Parsed = {}
+        for kind, part, future in jobs:
+            if not future.done() and future.cancel():
+                parsed.update(parse_jobs(settings.raw_store, kind, part))
+                continue
+            while not future.done() and _steal(queued, settings.raw_store):
+                pass
+            parsed.update(future.result())
+        yield chunk, parsed
+
+
+def _steal(queued: deque[tuple[Chunk, list[_Job]]], store_url: str) -> bool:
+    """Parse here the newest queued job no worker has started; False when there is none."""
+    for _, jobs in reversed(queued):
+        for index in range(len(jobs) - 1, -1, -1):
+            kind, part, future = jobs[index]
+            if future.cancel():
+                done: Future[Parsed] = Future()
+                done.set_result(parse_jobs(store_url, kind, part))
+                jobs[index] = (kind, part, done)
+                return True
+    return False
+
+
+_Job = tuple[str, list[ParseJob], Future[Parsed]]  # kind, payloads, their parse in a worker
+
+
+def _submit(
+    settings: Settings, pool: ParsePool, chunk: Chunk, entry: SourceConfig | None
+) -> list[_Job]:
+    """Parse jobs for a chunk's payloads; none when the chunk will fail before parsing (the
+    parent then fails it with the same reason as a one-process replay)."""
+    if entry is None:
+        return []
+    try:
+        connector = get_connector(entry.kind)
+    except JobIngestError:
+        return []
+    if is_survey(connector):
+        return []
+    with get_engine(database_url(settings)).connect() as connection:
+        payloads = _chunk_payloads(connection, chunk)
+    jobs = [
+        ParseJob(
+            payload["id"],
+            payload["sha256"],
+            payload["url"],
+            _record_context(settings, entry, connector, payload),
+        )
+        for payload in payloads
+    ]
+    slices = [
+        jobs[start : start + _PAYLOADS_PER_JOB] for start in range(0, len(jobs), _PAYLOADS_PER_JOB)
+    ]
+    return [(entry.kind, part, pool.submit(entry.kind, part)) for part in slices]
+
+
+def _record_context(
+    settings: Settings, entry: SourceConfig, connector: Any, payload: dict[str, Any]
+) -> RecordContext:
+    return RecordContext(
+        source=entry.kind,
+        board=payload["board"] or connector.board_of(entry),
+        fetched_on=_utc(payload["fetched_at"]).date(),
+        company=entry.company,
+        hours_per_year=settings.hours_per_year,
+        options=entry.options,
+    )
 
 
 def replay_chunk(
@@ -217,11 +355,14 @@ def replay_chunk(
     entry: SourceConfig | None,
     store: RawStore,
     clock: Clock = utcnow,
+    *,
+    parsed: Parsed | None = None,
 ) -> None:
     """Re-derive one chunk and commit its postings with its bookkeeping row, all or nothing.
 
-    Raises ChunkFailedError (after recording the reason) when a payload is missing, no longer
-    parses, or its source is gone from the sources file.
+    `parsed` holds payloads a worker already parsed, by raw payload id; the others are parsed
+    here. Raises ChunkFailedError (after recording the reason) when a payload is missing, no
+    longer parses, or its source is gone from the sources file.
     """
     engine = get_engine(database_url(settings))
     try:
@@ -238,7 +379,9 @@ def replay_chunk(
                 board=first["board"],
                 now=clock(),
             )
-            totals = _replay_payloads(connection, settings, run_id, chunk, entry, payloads, store)
+            totals = _replay_payloads(
+                connection, settings, run_id, chunk, entry, payloads, store, parsed or {}
+            )
             _record_chunk(connection, run_id, chunk, first, totals, clock())
     except Exception as exc:  # one bad chunk must not stop the others
         reason = f"{type(exc).__name__}: {exc}"
@@ -278,6 +421,7 @@ def _replay_payloads(
     entry: SourceConfig | None,
     payloads: list[dict[str, Any]],
     store: RawStore,
+    ready: Parsed,
 ) -> _ChunkTotals:
     totals = _ChunkTotals()
     if entry is None:
@@ -292,16 +436,11 @@ def _replay_payloads(
         raise BackfillError(f"{entry.kind} is a survey source; surveys are not replayed")
     for payload in payloads:
         fetched_at = _utc(payload["fetched_at"])
-        ctx = RecordContext(
-            source=entry.kind,
-            board=payload["board"] or connector.board_of(entry),
-            fetched_on=fetched_at.date(),
-            company=entry.company,
-            hours_per_year=settings.hours_per_year,
-            options=entry.options,
-        )
-        parsed = _parse_stored(connector, store, payload, ctx)
-        current = _latest_evidence(connection, parsed.postings, fetched_at)
+        found = ready.get(payload["id"])
+        parsed = found.parsed if found else _parse_stored(
+            connector, store, payload, _record_context(settings, entry, connector, payload)
+        )  # fmt: skip
+        current = _prepared(_latest_evidence(connection, parsed.postings, fetched_at), found)
         totals.payloads += 1
         totals.parsed += len(parsed.postings)
         totals.left_alone += len(parsed.postings) - len(current)
@@ -328,6 +467,16 @@ def _parse_stored(
         return parse_payload(connector, body, url=payload["url"], ctx=ctx)
     except ParseError as exc:
         raise ParseError(f"payload {payload['sha256'][:12]} no longer parses: {exc}") from exc
+
+
+def _prepared(
+    postings: list[Posting], found: ReadyPayload | None
+) -> Sequence[Posting | PreparedPosting]:
+    """The postings to load, with the hashes and features a worker computed where there are."""
+    if found is None:
+        return postings
+    by_key = {item.key: item for item in found.prepared}
+    return [by_key.get((p.source, p.board, p.source_id), p) for p in postings]
 
 
 def _latest_evidence(
@@ -428,14 +577,16 @@ def replay(
     sources: Sequence[str] | None = None,
     flow_run_id: str | None = None,
     clock: Clock = utcnow,
+    workers: int = 1,
 ) -> RunReport:
-    """Replay every chunk of the window in this process (the CLI and tests; the flow spreads the
-    same calls over tasks). Rerunning the same window resumes an unfinished run."""
+    """Replay every chunk of the window from this process (the CLI and tests; the flow spreads
+    the same calls over tasks), parsing in `workers` processes when more than one. Rerunning
+    the same window resumes an unfinished run."""
     run_id = open_backfill(
         settings, mode="replay", since=since, until=until, flow_run_id=flow_run_id, clock=clock
     )
     chunks = plan_chunks(settings, since=since, until=until, sources=sources)
-    replay_chunks(settings, run_id, chunks, sources_file=sources_file, clock=clock)
+    replay_chunks(settings, run_id, chunks, sources_file=sources_file, clock=clock, workers=workers)
     return close_backfill(settings, run_id, clock=clock)
 
 

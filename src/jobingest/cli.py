@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -32,6 +33,7 @@ dedupe_app = typer.Typer(help="Duplicate and repost links.", no_args_is_help=Tru
 app.add_typer(dedupe_app, name="dedupe")
 
 console = Console(stderr=True)
+_EPHEMERAL_STARTUP_SECONDS = 90
 # Piped output (CI logs, cron mail) gets a table wide enough to read instead of 80 columns.
 out_console = Console(width=None if sys.stdout.isatty() else 160)
 _COUNT_COLUMNS = (
@@ -97,7 +99,8 @@ def run(
                 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
                 from flows.nightly import nightly_ingest
 
-                state = nightly_ingest(sources=str(sources.resolve()), return_state=True)
+                with _patient_ephemeral_api():
+                    state = nightly_ingest(sources=str(sources.resolve()), return_state=True)
                 outcome = state.result(raise_on_failure=False)
             else:
                 outcome = pipeline.run_once(settings, sources)
@@ -109,6 +112,18 @@ def run(
     report = outcome
     _print_report(report)
     raise typer.Exit(0 if report.status == "completed" else 1 if report.status == "failed" else 3)
+
+
+def _patient_ephemeral_api() -> AbstractContextManager[object]:
+    """Give Prefect's ephemeral API 90 s to start instead of 20: on a busy two-core machine its
+    first start (database migrations) can take longer, and the run would die before starting.
+    An explicit PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS above that is kept."""
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS as TIMEOUT
+    from prefect.settings import temporary_settings
+
+    if (TIMEOUT.value() or 0) >= _EPHEMERAL_STARTUP_SECONDS:
+        return nullcontext()
+    return temporary_settings(updates={TIMEOUT: _EPHEMERAL_STARTUP_SECONDS})
 
 
 @app.command()
@@ -138,6 +153,14 @@ def backfill(
     sources: Annotated[Path, typer.Option("--sources", "-s", help="sources.yaml.")] = Path(
         "sources.yaml"
     ),
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="replay: processes in all; beyond one, the others parse and extract while this "
+            "one loads.",
+        ),
+    ] = 1,
 ) -> None:
     """Re-derive postings from the raw payloads of a window, or fetch sources again.
 
@@ -155,13 +178,64 @@ def backfill(
             result = lib.refetch(settings, sources_file=sources, sources=source or None)
         else:
             result = lib.replay(
-                settings, since=start, until=end, sources_file=sources, sources=source or None
-            )
+                settings, since=start, until=end, sources_file=sources, sources=source or None,
+                workers=workers,
+            )  # fmt: skip
     except (ValueError, lib.BackfillError) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     _print_report(result)
     raise typer.Exit(0 if result.status == "completed" else 1 if result.status == "failed" else 3)
+
+
+@app.command()
+def bench(
+    quick: Annotated[
+        bool, typer.Option(help="Small corpus, one run: about a minute (CI); figures are noisy.")
+    ] = False,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres", metavar="URL", help="PostgreSQL to add rows for (a schema per run)."
+        ),
+    ] = None,
+    runs: Annotated[
+        int | None, typer.Option(min=1, help="Runs per figure (medians); 3, or 1 with --quick.")
+    ] = None,
+    postings: Annotated[
+        int | None, typer.Option(min=50, help="Replay corpus size (default 20,000).")
+    ] = None,
+    boards: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Boards fetched per night, from the corpus (default 1,000, at most all)."
+        ),
+    ] = None,
+    markdown: Annotated[bool, typer.Option(help="Print the table as Markdown.")] = False,
+) -> None:
+    """Throughput, incremental nights, load rate and peak memory, each next to a baseline
+    measured in the same run, as one table (see README, Performance)."""
+    from dataclasses import replace
+
+    from jobingest.bench.runner import BenchOptions, run_bench
+    from jobingest.bench.table import markdown as as_markdown
+    from jobingest.bench.table import render
+
+    options = (
+        BenchOptions.quick_mode(runs or 1, postgres)
+        if quick
+        else BenchOptions(runs=runs or 3, postgres_url=postgres)
+    )
+    if postings:
+        options = replace(options, replay_postings=postings)
+    if boards:
+        options = replace(options, fetch_boards=boards)
+    rows, described = run_bench(options, progress=lambda text: console.print(f"[dim]{text}[/dim]"))
+    if markdown:
+        typer.echo(as_markdown(rows) + "\n\n" + described)
+    else:
+        out_console.print(render(rows, "jobingest bench" + (" --quick" if quick else "")))
+        out_console.print(described)
 
 
 @app.command()
@@ -235,6 +309,30 @@ def refresh_marts_command() -> None:
     pipeline.prepare_warehouse(settings)
     counts = pipeline.refresh_marts(settings)
     console.print(", ".join(f"{name}: {rows} rows" for name, rows in counts.items()))
+
+
+@app.command()
+def export(
+    table: Annotated[str, typer.Argument(help="posting, salary_survey or a mart_* table.")],
+    out: Annotated[Path, typer.Option("--out", help="CSV file to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv (the only format so far).")] = "csv",
+) -> None:
+    """A table or mart as CSV, with formula-looking text cells defused for spreadsheets."""
+    from jobingest import pipeline
+    from jobingest.export import export_table
+    from jobingest.warehouse.db import get_engine
+
+    if fmt != "csv":
+        console.print(f"[red]unknown format {fmt!r}; only csv is supported[/red]")
+        raise typer.Exit(2)
+    settings = _settings()
+    pipeline.prepare_warehouse(settings)
+    try:
+        rows = export_table(get_engine(settings.database_url.get_secret_value()), table, out)
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"wrote {rows} rows of {table} to {out}")
 
 
 @app.command()

@@ -20,7 +20,7 @@ from typing import Any
 
 from jobingest.dedupe import Features, Verdict, compare, features
 from jobingest.evaluate_cases import FORMATS, _posting_for
-from jobingest.extract.location import parse_location
+from jobingest.extract.location import identify_places, parse_location
 from jobingest.models import Posting
 from jobingest.parse import finish_posting
 from jobingest.sources.base import RecordContext
@@ -148,6 +148,7 @@ def score_pairs(lines: Iterable[str], *, merge_locations: bool = False) -> PairS
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             score.skipped[f"unusable pair: {reason}"[:200]] += 1
             continue
+        a, b = _as_extracted(a), _as_extracted(b)
         verdict = compare(features(a), features(b), merge_locations=merge_locations)
         kind = str(case.get("kind") or "unknown")
         score.counts.add(expected, verdict.same)
@@ -165,6 +166,12 @@ def score_pairs(lines: Iterable[str], *, merge_locations: bool = False) -> PairS
                 )
             )
     return score
+
+
+def _as_extracted(posting: Posting) -> Posting:
+    """Golden postings are written as a board states them; a run's extraction adds the city
+    ids (`enrich`), so they get them here the same way."""
+    return posting.model_copy(update={"locations": identify_places(posting.locations)})
 
 
 # --- shared real data --------------------------------------------------------------------------

@@ -2,13 +2,17 @@
 
 Sources never see this module's internals; the pipeline hands them bytes. `file://` URLs are
 served from disk under the same size cap, so a saved payload replays like a live board.
+
+SSRF: every URL and redirect hop is checked before the request, and the connection itself is
+made by `netguard.PinnedBackend`, which checks the address it dials, so DNS cannot answer one
+thing to the check and another to the connect. Bodies are decoded by `inflate`, a layer at a
+time in bounded pieces, so the size cap holds against compression bombs.
 """
 
 from __future__ import annotations
 
 import email.utils
-import ipaddress
-import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import httpcore
 import httpx
 from protego import Protego
 from tenacity import (
@@ -29,6 +34,8 @@ from tenacity import (
 )
 
 from jobingest.errors import FetchError, PayloadTooLargeError, UnsafeURLError
+from jobingest.inflate import ContentDecodingError, inflate
+from jobingest.netguard import PinnedBackend, RefusedAddressError, Resolver, refusal, resolve_host
 from jobingest.settings import Settings
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -116,13 +123,13 @@ class Fetcher:
         settings: Settings,
         *,
         sleep: Callable[[float], None] = time.sleep,
-        resolve: Callable[[str], list[str]] | None = None,
+        resolve: Resolver | None = None,
         limiter: HostLimiter | None = None,
     ) -> None:
         self._client = client
         self._settings = settings
         self._sleep = sleep
-        self._resolve = resolve or _resolve_host
+        self._resolve = resolve or resolve_host
         self._limiter = limiter or host_limiter(settings)
         self._allowed_hosts = {h.lower() for h in settings.http_allow_private_hosts}
         self._robots: dict[str, Protego | None] = {}
@@ -203,6 +210,7 @@ class Fetcher:
             host = urlsplit(current).netloc.lower()
             with (
                 self._limiter.slot(host),
+                _refusals_as_unsafe(current),
                 self._client.stream("GET", current, headers=headers) as response,
             ):
                 if response.status_code in _REDIRECT_STATUSES:
@@ -239,6 +247,7 @@ class Fetcher:
         raise FetchError(url, f"more than {self._settings.http_max_redirects} redirects")
 
     def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+        """The body, decoded layer by layer in bounded pieces and stopped at the cap."""
         encodings = [
             e for e in response.headers.get("content-encoding", "").split(",") if e.strip()
         ]
@@ -250,12 +259,18 @@ class Fetcher:
             raise PayloadTooLargeError(url, f"body of {declared} bytes is over the {cap}-byte cap")
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes(_CHUNK):  # decompressed as it streams
-            size += len(chunk)
-            if size > cap:
-                raise PayloadTooLargeError(url, f"body passed the {cap}-byte cap (decompressed)")
-            chunks.append(chunk)
-        self.stats.bytes_received += response.num_bytes_downloaded
+        try:
+            for piece in inflate(response.iter_raw(_CHUNK), encodings):
+                size += len(piece)
+                if size > cap:
+                    raise PayloadTooLargeError(
+                        url, f"body passed the {cap}-byte cap (decompressed)"
+                    )
+                chunks.append(piece)
+        except ContentDecodingError as exc:
+            raise FetchError(url, str(exc)) from exc
+        finally:
+            self.stats.bytes_received += response.num_bytes_downloaded
         return b"".join(chunks)
 
     def _read_file(self, url: str) -> FetchResult:
@@ -283,10 +298,9 @@ class Fetcher:
             addresses = self._resolve(host)
         except OSError as exc:
             raise FetchError(url, f"cannot resolve host {host!r}: {exc}") from exc
-        for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if not ip.is_global or ip.is_multicast:
-                raise UnsafeURLError(url, f"refused non-public address {ip} for host {host!r}")
+        reason = refusal(host, addresses)
+        if reason:
+            raise UnsafeURLError(url, reason)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -323,30 +337,67 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _resolve_host(host: str) -> list[str]:
+@contextmanager
+def _refusals_as_unsafe(url: str) -> Iterator[None]:
+    """The connect-time check knows only the host; name the URL it refused."""
     try:
-        return [str(ipaddress.ip_address(host))]
-    except ValueError:
-        pass
-    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+        yield
+    except RefusedAddressError as exc:
+        raise UnsafeURLError(url, str(exc)) from exc
 
 
-def build_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+class PinnedTransport(httpx.HTTPTransport):
+    """httpx's transport, connecting through `PinnedBackend` (see `jobingest.netguard`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        resolve: Resolver = resolve_host,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        super().__init__(trust_env=False)
+        limits = _limits(settings)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=PinnedBackend(resolve, settings.http_allow_private_hosts),
+        )
+
+
+def _limits(settings: Settings) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=settings.http_max_connections,
+        max_keepalive_connections=settings.http_max_connections,
+    )
+
+
+def build_client(
+    settings: Settings,
+    transport: httpx.BaseTransport | None = None,
+    *,
+    resolve: Resolver = resolve_host,
+) -> httpx.Client:
+    """The one client: pinned connections, no proxies or netrc from the environment (a proxy
+    would resolve names itself, past the address check)."""
     return httpx.Client(
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         timeout=httpx.Timeout(settings.http_timeout),
-        limits=httpx.Limits(
-            max_connections=settings.http_max_connections,
-            max_keepalive_connections=settings.http_max_connections,
-        ),
+        limits=_limits(settings),
         follow_redirects=False,
-        transport=transport,
+        transport=transport or PinnedTransport(settings, resolve),
+        trust_env=False,
     )
 
 
 @contextmanager
 def open_fetcher(
-    settings: Settings, *, transport: httpx.BaseTransport | None = None
+    settings: Settings,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    resolve: Resolver = resolve_host,
 ) -> Iterator[Fetcher]:
-    with build_client(settings, transport) as client:
-        yield Fetcher(client, settings)
+    with build_client(settings, transport, resolve=resolve) as client:
+        yield Fetcher(client, settings, resolve=resolve)

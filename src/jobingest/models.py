@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from jobingest.extract.sanitize import sanitize_html
+
 
 class Level(StrEnum):
     entry = "entry"
@@ -86,6 +88,11 @@ class Location(_Strict):
     region: str | None = Field(default=None, description="State, province or region as written.")
     country: CountryCode | None = Field(default=None, description="ISO 3166-1 alpha-2.")
     raw: str = Field(description="The location text exactly as the source gave it.")
+    geoname_id: int | None = Field(
+        default=None,
+        description="GeoNames id of the city when the gazetteer knows it: one id for München "
+        "and Munich, so places compare by identity rather than spelling.",
+    )
 
 
 class Salary(_Strict):
@@ -129,8 +136,19 @@ class Posting(_Strict):
     locations: list[Location] = Field(default_factory=list)
     salary: Salary | None = None
     skills: list[str] = Field(default_factory=list)
+    industry: str | None = Field(
+        default=None,
+        description="The employer's industry as the board states it, mapped to the fixed list "
+        "in jobingest.extract.industry; null when the board states none (never guessed).",
+    )
     posted_at: datetime | None = None
     description_text: str | None = None
+    description_html: str | None = Field(
+        default=None,
+        description="The board's formatted description, sanitised to an allow-list of tags (no "
+        "script, event handler, style, image or frame; links http(s)/mailto only). Null when the "
+        "board gives plain text only: render description_text, escaped, instead.",
+    )
     fingerprint: str | None = Field(
         default=None, description="Content fingerprint used to spot the same job across sources."
     )
@@ -142,6 +160,13 @@ class Posting(_Strict):
         if not value:
             raise ValueError("title is empty")
         return value
+
+    @field_validator("description_html")
+    @classmethod
+    def _description_sanitised(cls, value: str | None) -> str | None:
+        # Every way into the contract (connectors, dumps, JSON) passes here; model_copy does not,
+        # so code must never put unsanitised markup in with `update=`.
+        return sanitize_html(value)
 
 
 SourceName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]

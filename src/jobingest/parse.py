@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jobingest.dedupe import fingerprint
-from jobingest.errors import JobIngestError
+from jobingest.errors import JobIngestError, RecordError
 from jobingest.extract.enrich import enrich
 from jobingest.extract.role import normalize_title
 from jobingest.models import Posting
 from jobingest.sources.base import Connector, Record, RecordContext
 
 _EXCERPT_CHARS = 2000
+# What mapping one record may raise: typed errors, the model's validation, and the slips of a
+# connector meeting a value of a type it did not expect (a list where a board sends an object).
+# Each costs its record, never the payload.
+_RECORD_FAULTS = (
+    JobIngestError, ValidationError, ValueError, TypeError, LookupError, AttributeError,
+)  # fmt: skip
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -46,19 +54,54 @@ def parse_payload(
     out = ParsedPayload(follow=list(page.follow), records=len(page.records))
     for record in page.records:
         try:
-            posting = connector.to_posting(record, ctx)
-        except (JobIngestError, ValidationError, ValueError, TypeError, KeyError) as exc:
+            posting = usable(connector.to_posting(record, ctx))
+        except _RECORD_FAULTS as exc:
+            record_id = _record_id(record)
             out.rejected.append(
                 Rejected(
                     stage="map",
-                    reason=_reason(exc),
+                    reason=_no_nul(_reason(exc)),
                     excerpt=_excerpt(record),
-                    source_id=_record_id(record),
+                    source_id=_no_nul(record_id) if record_id is not None else None,
                 )
             )
             continue
         out.postings.append(finish_posting(posting, ctx))
     return out
+
+
+def usable(posting: Posting) -> Posting:
+    """A mapped posting a person could search for and any warehouse can store. A title without a
+    letter in it (`12345`, a board that put its id or a price in the title field) names no job,
+    whatever the board says. NUL characters (JSON `\\u0000`) are dropped: PostgreSQL text
+    cannot hold them, and one would fail the whole batch."""
+    if not any(character.isalpha() for character in posting.title):
+        raise RecordError(f"title {_no_nul(posting.title[:40])!r} has no letters: not a job title")
+    return _without_nul(posting)
+
+
+def _no_nul(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+def _without_nul(model: _Model) -> _Model:
+    updates: dict[str, object] = {}
+    for name, value in model:
+        if isinstance(value, str) and "\x00" in value:
+            updates[name] = _no_nul(value)
+        elif isinstance(value, BaseModel):
+            cleaned = _without_nul(value)
+            if cleaned is not value:
+                updates[name] = cleaned
+        elif isinstance(value, list) and any(isinstance(v, str | BaseModel) for v in value):
+            items = [
+                _no_nul(v) if isinstance(v, str) else _without_nul(v) if isinstance(v, BaseModel)
+                else v
+                for v in value
+            ]  # fmt: skip
+            if any(a is not b for a, b in zip(items, value, strict=True)):
+                updates[name] = items
+    return model.model_copy(update=updates) if updates else model
 
 
 def finish_posting(posting: Posting, ctx: RecordContext) -> Posting:
@@ -115,7 +158,7 @@ def parse_survey(connector: Connector, payload: bytes, *, url: str) -> ParsedSur
     for record in page.records:
         try:
             row = dict(survey_row(record))
-        except (JobIngestError, ValidationError, ValueError, TypeError, KeyError) as exc:
+        except _RECORD_FAULTS as exc:
             out.rejected.append(
                 Rejected("map", _reason(exc), _excerpt(record), source_id=_record_id(record))
             )

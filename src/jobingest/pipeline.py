@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, Engine
 
@@ -146,11 +147,13 @@ def ingest_source(
                     raise SourceFailedError(f"robots.txt does not allow {url} (or is unreachable)")
                 _count(engine, run_id, entry.name, skipped=1)
                 continue
-            queue.extend(
-                _ingest_page(
-                    settings, connector, run_id, entry, board, url, fetcher, store, ctx, clock
-                )
+            follow = _ingest_page(
+                settings, connector, run_id, entry, board, url, fetcher, store, ctx, clock
             )
+            allowed = followable(url, follow)
+            if len(allowed) < len(follow):
+                _count(engine, run_id, entry.name, skipped=len(follow) - len(allowed))
+            queue.extend(allowed)
             emit(ProgressEvent(entry.name, "page", url))
     except (FetchError, ParseError, SourceFailedError) as exc:
         reason = exc.reason if isinstance(exc, FetchError) else str(exc)
@@ -200,6 +203,10 @@ def _ingest_page(
     engine = get_engine(database_url(settings))
     with engine.connect() as connection:
         previous = runs.last_good_payload(connection, source_name=entry.name, url=url)
+        if previous is not None and runs.loaded_from_unindexed(
+            connection, source=entry.kind, board=board, since_run_id=previous["run_id"]
+        ):
+            previous = None  # after a crash mid-page: fetch and parse in full, once
     result = fetcher.get(
         url,
         etag=previous["etag"] if previous else None,
@@ -232,7 +239,7 @@ def _ingest_page(
                         reason=str(exc),
                         raw_sha256=stored.sha256,
                         url=result.url,
-                        excerpt=body[:500].decode("utf-8", errors="replace"),
+                        excerpt=body[:500].decode("utf-8", errors="replace").replace("\x00", ""),
                     )
                 ],
                 run_id=run_id,
@@ -372,6 +379,15 @@ def _record_page(
     )
 
 
+def followable(page_url: str, follow: list[str]) -> list[str]:
+    """The follow-up links a page may lead to: http(s) always (the fetcher still checks each
+    address), `file://` only from a page that was itself read from disk. A payload fetched from
+    the web names its next pages; it must never make the pipeline read a local file."""
+    local = urlsplit(page_url).scheme == "file"
+    allowed = ("http", "https", "file") if local else ("http", "https")
+    return [link for link in follow if urlsplit(link).scheme.lower() in allowed]
+
+
 def is_survey(connector: object) -> bool:
     return getattr(connector, "target", "posting") == "salary_survey"
 
@@ -491,7 +507,7 @@ def run_once(settings: Settings, sources_file: str | Path) -> RunReport:
         for entry in plan.enabled:
             try:
                 ingest_source(settings, run_id, entry, fetcher=fetcher, store=store)
-            except SourceFailedError:
+            except Exception:  # noqa: S112 - recorded with its reason; no source stops the run
                 continue
     report = finish_run(settings, run_id, plan)
     refresh_marts(settings)

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     )
     load_batch_size: int = Field(default=500, ge=1, description="Postings per load transaction.")
     hours_per_year: int = Field(default=2080, gt=0, description="Hours used to annualise pay.")
+    dask_address: str | None = Field(
+        default=None,
+        description="Scheduler of a running Dask cluster for the backfill-dask flow "
+        "(tcp://host:8786); unset starts a local cluster of dask_workers processes.",
+    )
+    dask_workers: int = Field(
+        default=2, ge=1, description="Worker processes of the local Dask cluster."
+    )
 
     @property
     def user_agent(self) -> str:

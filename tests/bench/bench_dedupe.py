@@ -3,16 +3,21 @@ next to an exact-hash baseline (group by `dedupe.fingerprint`) measured in the s
 
     .venv/bin/python tests/bench/bench_dedupe.py              # N = 10k and 100k
     .venv/bin/python tests/bench/bench_dedupe.py --n 1000000  # one size; add --no-memory to halve the time
+    .venv/bin/python tests/bench/bench_dedupe.py --warehouse --n 1000000 --night 10000
+
+`--warehouse` is what production does, streamed: the corpus goes through `Matcher.decide` one
+posting at a time (the batch load of a first run), every posting is stored in a SQLite
+warehouse with the columns matching reads (block key, signature, shingles, places, pay), the
+matcher is dropped, and then a night of new postings is matched the way a nightly load does it:
+`load_candidates` reads only the open postings of the night's blocks from the stored columns.
+Both phases print next to an exact-hash baseline (fingerprint lookup) measured in the same run.
 
 Not a test: pytest never collects it (tests/bench/conftest.py), and nothing here asserts a time.
 
-The corpus is shaped like what the boards give: employers with Zipf-distributed posting counts,
-canonical roles, ATS and job-board sources, cities written several ways, bands on some postings,
-descriptions of 150-330 words drawn from a Zipf vocabulary with an employer boilerplate paragraph
-shared by all of that employer's jobs. About 20% of the postings are cross-posted copies of
-another posting (the known duplicate structure): a copy may vary the title the way boards do,
-write the employer's legal form differently, drop the pay, show no description, name only the
-country, and edit the description so it keeps 70-95% of the original's 5-word shingles.
+The corpus is `jobingest.bench.corpus.Corpus`, the one `jobingest bench` lands as board
+payloads: Zipf employers, roles, cities written several ways, and about 20% cross-posted copies
+of another posting (the known duplicate structure) whose descriptions keep 70-95% of the
+original's 5-word shingles.
 Timing and memory are measured in separate passes (tracemalloc would slow the timed pass).
 """
 
@@ -21,291 +26,37 @@ from __future__ import annotations
 import argparse
 import gc
 import math
-import random
 import resource
 import sys
 import time
 import tracemalloc
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
+from sqlalchemy import create_engine, func, insert, select
+
+from jobingest.bench.corpus import Corpus
 from jobingest.dedupe import Features, compare, features, fingerprint
-from jobingest.models import Location, PayPeriod, Posting, Salary, SalaryOrigin
+from jobingest.models import Posting
+from jobingest.warehouse.identity import (
+    CandidateIndex,
+    DedupePolicy,
+    Link,
+    Matcher,
+    load_candidates,
+    pack_signature,
+    posting_table,
+)
 
 T = TypeVar("T")
-SEED = 20260511
-ROLES = (
-    "Data Engineer", "Backend Engineer", "Frontend Engineer", "Data Scientist", "Data Analyst",
-    "Product Manager", "Site Reliability Engineer", "Machine Learning Engineer", "Product Designer",
-    "Security Engineer", "Account Executive", "Customer Success Manager", "QA Engineer",
-    "Full Stack Engineer", "DevOps Engineer", "Analytics Engineer", "Engineering Manager",
-    "Mobile Engineer", "Technical Writer", "Solutions Architect", "Recruiter", "Financial Analyst",
-    "Marketing Manager", "Sales Development Representative", "Registered Nurse",
-)  # fmt: skip
-LEVELS = ("", "", "", "Senior ", "Senior ", "Junior ", "Staff ", "Lead ")
-TEAMS = ("Payments", "Search", "Growth", "Platform", "Risk", "Billing", "Identity", "Logistics")
-# (city, country, ways boards write it)
-CITIES = (
-    ("New York", "US", ("New York, NY", "New York, New York, United States")),
-    ("San Francisco", "US", ("San Francisco, CA", "San Francisco, California, United States")),
-    ("Austin", "US", ("Austin, TX", "Austin, Texas, United States")),
-    ("Chicago", "US", ("Chicago, IL", "Chicago, Illinois, United States")),
-    ("Boston", "US", ("Boston, MA", "Boston, Massachusetts, United States")),
-    ("Toronto", "CA", ("Toronto, ON", "Toronto, Ontario, Canada")),
-    ("London", "GB", ("London, UK", "London, England, United Kingdom")),
-    ("Berlin", "DE", ("Berlin", "Berlin, Berlin, Germany")),
-    ("Hamburg", "DE", ("Hamburg", "Hamburg, Germany")),
-    ("Amsterdam", "NL", ("Amsterdam", "Amsterdam, North Holland, Netherlands")),
-    ("Paris", "FR", ("Paris", "Paris, Île-de-France, France")),
-    ("Madrid", "ES", ("Madrid", "Madrid, Community of Madrid, Spain")),
-    ("Dublin", "IE", ("Dublin, Ireland", "Dublin, County Dublin, Ireland")),
-    ("Warsaw", "PL", ("Warsaw, Poland", "Warsaw, Mazowieckie, Poland")),
-)
-CURRENCY = {"US": "USD", "CA": "CAD", "GB": "GBP", "PL": "PLN"}
-LEGAL_FORMS = ("Inc.", "GmbH", "Ltd", "LLC", "B.V.", "SAS", "")
-ATS = ("greenhouse", "lever", "ashby", "workable", "smartrecruiters", "personio", "recruitee")
-BOARDS = ("linkedin", "indeed", "remoteok", "remotive", "rss", "jsonld")
-FUNCTION_WORDS = [
-    "the",
-    "and",
-    "to",
-    "of",
-    "a",
-    "in",
-    "you",
-    "we",
-    "our",
-    "for",
-    "with",
-    "will",
-    "on",
-    "your",
-    "is",
-    "are",
-    "as",
-    "be",
-    "team",
-    "that",
-    "work",
-    "this",
-    "from",
-    "an",
-    "or",
-    "at",
-    "by",
-    "it",
-    "us",
-    "have",
-    "can",
-    "who",
-    "new",
-    "help",
-    "build",
-    "all",
-    "more",
-    "about",
-    "their",
-    "what",
-]
-SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ta",
-    "ren",
-    "dor",
-    "vel",
-    "sa",
-    "qui",
-    "ber",
-    "nox",
-    "tal",
-    "pre",
-    "sto",
-    "mar",
-    "lin",
-    "tek",
-    "dat",
-    "ops",
-    "fin",
-    "ser",
-    "var",
-    "pro",
-    "gra",
-    "con",
-    "ver",
-    "sys",
-    "ana",
-    "lyt",
-    "plat",
-    "form",
-    "cus",
-    "tom",
-    "ship",
-    "net",
-    "cod",
-    "rel",
-    "ia",
-    "bil",
-    "ity",
-]
-COPY_COUNTS = (0,) * 80 + (1,) * 15 + (2,) * 4 + (3,)  # mean 0.26 copies per job: ~20% copies
-
-
-@dataclass(frozen=True)
-class Job:
-    """A job as its employer wrote it; the first posting of each cluster."""
-
-    cluster: int
-    company: str
-    legal: str
-    role: str
-    title: str
-    city: int
-    band: tuple[float, float, str] | None
-    words: list[str]
-
-
-class Vocabulary:
-    """Zipf-distributed pseudo-words plus English function words, so shingle statistics look
-    like prose: frequent words recur, most 5-word sequences are rare."""
-
-    def __init__(self, rng: random.Random, size: int = 6000) -> None:
-        made: set[str] = set()
-        while len(made) < size:
-            made.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 3))))
-        self.words = FUNCTION_WORDS + sorted(made)
-        weights = [1 / (rank + 1) ** 1.05 for rank in range(len(self.words))]
-        total = sum(weights)
-        self.cumulative = list(_accumulate([w / total for w in weights]))
-
-    def sample(self, rng: random.Random, k: int) -> list[str]:
-        return rng.choices(self.words, cum_weights=self.cumulative, k=k)
-
-
-def _accumulate(values: list[float]) -> Iterator[float]:
-    running = 0.0
-    for value in values:
-        running += value
-        yield running
-
-
-class Corpus:
-    """Streams (posting, cluster id): a job, then its cross-posted copies."""
-
-    def __init__(self, n: int, seed: int = SEED) -> None:
-        self.n = n
-        self.rng = random.Random(seed)
-        self.vocab = Vocabulary(self.rng)
-        n_companies = max(20, n // 20)
-        self.companies = [self._company_name(i) for i in range(n_companies)]
-        # Zipf with a flattened head: the biggest employer has ~2.5% of the postings.
-        weights = [1 / (rank + 10) for rank in range(n_companies)]
-        total = sum(weights)
-        self.company_cum = list(_accumulate([w / total for w in weights]))
-        role_weights = [1 / (rank + 2) for rank in range(len(ROLES))]
-        role_total = sum(role_weights)
-        self.role_cum = list(_accumulate([w / role_total for w in role_weights]))
-        self.boilerplate = [
-            self.vocab.sample(self.rng, self.rng.randint(50, 90)) for _ in range(n_companies)
-        ]
-
-    def _company_name(self, i: int) -> str:
-        syllables = self.rng.choices(SYLLABLES, k=self.rng.randint(2, 4))
-        return f"{''.join(syllables).capitalize()} {i}"
-
-    def __iter__(self) -> Iterator[tuple[Posting, int]]:
-        made = cluster = 0
-        while made < self.n:
-            job = self._job(cluster)
-            yield self._original(job), cluster
-            made += 1
-            for _ in range(self.rng.choice(COPY_COUNTS)):
-                if made >= self.n:
-                    break
-                yield self._copy(job), cluster
-                made += 1
-            cluster += 1
-
-    def _job(self, cluster: int) -> Job:
-        rng = self.rng
-        company = rng.choices(range(len(self.companies)), cum_weights=self.company_cum)[0]
-        role = rng.choices(ROLES, cum_weights=self.role_cum)[0]
-        title = rng.choice(LEVELS) + role
-        if rng.random() < 0.25:
-            title += f", {rng.choice(TEAMS)}"
-        city = rng.randrange(len(CITIES))
-        band = None
-        if rng.random() < 0.4:
-            low = rng.randrange(60, 180) * 1000.0
-            band = (low, low * rng.uniform(1.1, 1.35), CURRENCY.get(CITIES[city][1], "EUR"))
-        body = self.vocab.sample(rng, rng.randint(100, 240))
-        return Job(cluster, self.companies[company], rng.choice(LEGAL_FORMS), role, title, city,
-                   band, self.boilerplate[company] + body)  # fmt: skip
-
-    def _original(self, job: Job) -> Posting:
-        rng = self.rng
-        name, country, written = CITIES[job.city]
-        return _posting(
-            rng, rng.choice(ATS), f"{job.company} {job.legal}".strip(), job.role, job.title,
-            [Location(city=name, country=country, raw=written[0])], job.band, " ".join(job.words),
-        )  # fmt: skip
-
-    def _copy(self, job: Job) -> Posting:
-        rng = self.rng
-        name, country, written = CITIES[job.city]
-        roll = rng.random()
-        title = job.title
-        if roll < 0.15:
-            title = f"{title} {rng.choice(('(Remote)', '- Remote', '(m/w/d)', '(f/m/x)', '- Full-time'))}"
-        elif roll < 0.20:
-            title = title.replace("Senior ", "Sr. ") if "Senior " in title else f"{title} - {name}"
-        company = f"{job.company} {job.legal}".strip()
-        if rng.random() < 0.2:
-            company = job.company if job.legal else f"{job.company} {rng.choice(LEGAL_FORMS[:-1])}"
-        places = [Location(city=name, country=country, raw=written[-1])]
-        if rng.random() < 0.1:
-            places = [Location(country=country, raw=country)]
-        band = job.band if rng.random() < 0.5 else None
-        roll = rng.random()
-        if roll < 0.10:
-            text = None  # a list endpoint or search card
-        elif roll < 0.15:
-            text = " ".join(job.words)
-        else:
-            text = " ".join(_edit(rng, job.words, target=rng.uniform(0.70, 0.95), vocab=self.vocab))
-        return _posting(rng, rng.choice(BOARDS), company, job.role, title, places, band, text)
-
-
-def _edit(rng: random.Random, words: list[str], *, target: float, vocab: Vocabulary) -> list[str]:
-    """Replace scattered words so the 5-word-shingle Jaccard with the original is about `target`:
-    each isolated replacement breaks up to five shingles on each side."""
-    out = list(words)
-    shingles = max(1, len(words) - 4)
-    edits = round(shingles * (1 - target) / (5 * (1 + target)))
-    for index in rng.sample(range(len(out)), k=min(edits, len(out))):
-        out[index] = vocab.sample(rng, 1)[0]
-    if rng.random() < 0.3:  # a board appends its own footer
-        out += vocab.sample(rng, rng.randint(5, 15))
-    return out
-
-
-def _posting(rng: random.Random, source: str, company: str, role: str, title: str,
-             places: list[Location], band: tuple[float, float, str] | None, text: str | None) -> Posting:  # fmt: skip
-    salary = None
-    if band is not None:
-        salary = Salary(min=round(band[0], -3), max=round(band[1], -3), currency=band[2],
-                        period=PayPeriod.year, origin=SalaryOrigin.structured)  # fmt: skip
-    return Posting(
-        source=source, board=source, source_id=str(rng.getrandbits(48)), company=company,
-        title=title, role=role, locations=places, salary=salary, description_text=text,
-    )  # fmt: skip
 
 
 # --- measured stages -------------------------------------------------------------------------------
@@ -424,6 +175,221 @@ def report(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# --- the warehouse path: a streamed first load, then a night against it -------------------------
+
+_FLUSH = 5_000
+_BASE_TIME = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
+
+
+@dataclass
+class Clocks:
+    """CPU seconds of this process per stage, summed over postings (`time.process_time`: the
+    machine may be shared, and wall time would count other processes' turns)."""
+
+    fingerprint: float = 0.0
+    hash_group: float = 0.0
+    features: float = 0.0
+    match: float = 0.0
+    store: float = 0.0
+
+
+def _row(posting: Posting, key: str, feats: Features, link: Link, ids: list[int]) -> dict[str, Any]:
+    """The posting columns matching and the baseline read (as `warehouse.load` writes them)."""
+    salary = posting.salary
+    target = link.target[1] if isinstance(link.target, tuple) else link.target
+    return {
+        "source": posting.source, "board": posting.board, "source_id": posting.source_id,
+        "company": posting.company, "title": posting.title, "role": posting.role,
+        "locations": [p.model_dump(mode="json") for p in posting.locations],
+        "salary_min": salary.min if salary else None, "salary_max": salary.max if salary else None,
+        "salary_currency": salary.currency if salary else None,
+        "salary_period": salary.period.value if salary and salary.period else None,
+        "skills": [], "fingerprint": key, "content_hash": key,  # no content diffing here
+        "block_key": feats.block_key, "signature": pack_signature(feats.signature),
+        "shingles": feats.shingles or None,
+        "canonical_id": ids[target] if link.kind == "duplicate" and target is not None else None,
+        "first_seen_at": _BASE_TIME, "last_seen_at": _BASE_TIME, "updated_at": _BASE_TIME,
+    }  # fmt: skip
+
+
+def pair_accuracy(predicted: Sequence[int], truth: Sequence[int]) -> tuple[float, float]:
+    """Pairwise precision and recall of a grouping (group id per posting) against the clusters."""
+    joint = Counter(zip(predicted, truth, strict=True))
+    called = sum(math.comb(k, 2) for k in Counter(predicted).values())
+    actual = sum(math.comb(k, 2) for k in Counter(truth).values())
+    right = sum(math.comb(k, 2) for k in joint.values())
+    return (right / called if called else 1.0), (right / actual if actual else 1.0)
+
+
+def _canonical(link: Link, index: int, group: Sequence[int]) -> int:
+    if link.kind != "duplicate":
+        return index
+    target = link.target[1] if isinstance(link.target, tuple) else link.target
+    return group[target if target is not None else index]
+
+
+def warehouse_run(n: int, night: int, path: Path) -> dict[str, Any]:
+    """A first load of `n` postings streamed through the matcher and stored, then `night` new
+    postings matched against the stored warehouse."""
+    path.unlink(missing_ok=True)
+    engine = create_engine(f"sqlite:///{path}")
+    posting_table.metadata.create_all(engine, tables=[posting_table])
+    stream = iter(Corpus(n + night))
+    policy = DedupePolicy()
+    matcher = Matcher(policy, CandidateIndex(capacity=n))
+    clocks, clusters, group, hash_group = Clocks(), array("i"), array("i"), array("i")
+    first_by_key: dict[str, int] = {}
+    ids: list[int] = []
+    pending: list[dict[str, Any]] = []
+    tick = time.process_time
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        for index in range(n):
+            posting, cluster = next(stream)
+            t0 = tick()
+            key = fingerprint(posting)
+            t1 = tick()
+            hash_group.append(first_by_key.setdefault(key, index))
+            t2 = tick()
+            feats = features(posting)
+            t3 = tick()
+            link = matcher.decide(index, feats, posting.source, posting.board)
+            t4 = tick()
+            clocks.fingerprint += t1 - t0
+            clocks.hash_group += t2 - t1
+            clocks.features += t3 - t2
+            clocks.match += t4 - t3
+            clusters.append(cluster)
+            group.append(_canonical(link, index, group))
+            ids.append(index + 1)  # SQLite hands out ids in insert order from 1
+            pending.append(_row(posting, key, feats, link, ids))
+            if len(pending) >= _FLUSH:
+                t5 = tick()
+                connection.execute(insert(posting_table), pending)
+                clocks.store += tick() - t5
+                pending.clear()
+        if pending:
+            t5 = tick()
+            connection.execute(insert(posting_table), pending)
+            clocks.store += tick() - t5
+    wall = time.perf_counter() - started
+    held, index_bytes = len(matcher.index), matcher.index.nbytes()
+    build_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    largest = max(
+        (sum(len(g) for g in groups.values()) for groups in matcher.index.blocks.values()),
+        default=0,
+    )
+    del matcher, first_by_key
+    gc.collect()
+    result: dict[str, Any] = {
+        "n": n, "copies": n - len(set(clusters)), "clocks": clocks, "wall_s": wall,
+        "held": held, "index_mib": index_bytes / 2**20, "largest_block": largest,
+        "build_rss_mib": build_rss,
+        "accuracy": pair_accuracy(group, clusters), "hash_accuracy": pair_accuracy(hash_group, clusters),
+    }  # fmt: skip
+    result.update(_night(engine, stream, night, n, clusters, group))
+    result["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["db_mib"] = path.stat().st_size / 2**20
+    return result
+
+
+def _night(
+    engine: Any, stream: Iterator[tuple[Posting, int]], night: int, n: int,
+    clusters: array[int], group: array[int],
+) -> dict[str, Any]:  # fmt: skip
+    """A nightly load's matching: features of the new postings, the stored open postings of
+    their blocks read through the block_key index, a decision per posting; the baseline looks
+    the fingerprints up in the indexed fingerprint column."""
+    arrivals = [next(stream) for _ in range(night)]
+    postings = [posting for posting, _ in arrivals]
+    tick = time.process_time
+    wall = time.perf_counter()
+    with engine.connect() as connection:
+        t0 = tick()
+        keys = [fingerprint(p) for p in postings]
+        c = posting_table.c
+        known: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = sorted(set(keys[start : start + 500]))
+            query = select(c.fingerprint, func.min(c.id)).where(c.fingerprint.in_(chunk))
+            for fp, first in connection.execute(query.group_by(c.fingerprint)):
+                known[fp] = first
+        hash_hits = sum(1 for k in keys if k in known)
+        t1 = tick()
+        feats = [features(p) for p in postings]
+        t2 = tick()
+        matcher = load_candidates(
+            connection,
+            (f.block_key for f in feats if f.block_key),
+            now=_BASE_TIME,
+            policy=DedupePolicy(),
+        )
+        read = len(matcher.index)
+        t3 = tick()
+        links = [matcher.decide(i, f, p.source, p.board) for i, (f, p) in enumerate(zip(feats, postings, strict=True))]  # fmt: skip
+        t4 = tick()
+    wall = time.perf_counter() - wall
+    # A link is right when its target is of the posting's cluster; recall counts the postings
+    # whose cluster was already in the warehouse or earlier in the night.
+    night_clusters = [cluster for _, cluster in arrivals]
+    seen = set(clusters)
+    right = linked = expected = 0
+    for link, cluster in zip(links, night_clusters, strict=True):
+        expected += cluster in seen
+        seen.add(cluster)
+        if link.kind != "duplicate":
+            continue
+        linked += 1
+        target = link.target
+        target_cluster = (
+            night_clusters[target[1]]
+            if isinstance(target, tuple)
+            else clusters[int(target or 0) - 1]
+        )
+        right += target_cluster == cluster
+    return {
+        "night": night, "night_wall_s": wall, "night_hash_s": t1 - t0, "night_hash_hits": hash_hits,
+        "night_features_s": t2 - t1, "night_read_s": t3 - t2, "night_match_s": t4 - t3,
+        "night_read_rows": read, "night_links": linked,
+        "night_precision": right / linked if linked else 1.0,
+        "night_recall": right / expected if expected else 1.0,
+    }  # fmt: skip
+
+
+def warehouse_report(r: dict[str, Any]) -> str:
+    n, k = r["n"], r["clocks"]
+    ours = k.features + k.match
+    base = k.fingerprint + k.hash_group
+    (p, rc), (hp, hrc) = r["accuracy"], r["hash_accuracy"]
+    night = r["night_features_s"] + r["night_read_s"] + r["night_match_s"]
+    rows = [
+        ("postings / duplicate copies", f"{n:,} / {r['copies']:,} ({r['copies'] / n:.1%})", ""),
+        ("features() | fingerprint() [postings/s]", f"{n / k.features:,.0f}", f"{n / k.fingerprint:,.0f}"),
+        ("matching (Matcher.decide) | hash groups [s]", f"{k.match:.1f}", f"{k.hash_group:.2f}"),
+        ("first load deduplicated [s]", f"{ours:.1f}", f"{base:.1f}"),
+        ("first load deduplicated [postings/s]", f"{n / ours:,.0f}", f"{n / base:,.0f}"),
+        ("pairwise precision", f"{p:.4f}", f"{hp:.4f}"),
+        ("pairwise recall", f"{rc:.4f}", f"{hrc:.4f}"),
+        ("canonical postings held | index arrays [MiB]", f"{r['held']:,} | {r['index_mib']:,.0f}", ""),
+        ("largest block [postings]", f"{r['largest_block']:,}", ""),
+        ("storing rows in SQLite (not dedupe) [s]", f"{k.store:.1f}", ""),
+        (f"night of {r['night']:,}: total CPU [s] (wall)", f"{night:.2f} ({r['night_wall_s']:.1f})", f"{r['night_hash_s']:.2f}"),
+        ("  features | read candidates | match [s]", f"{r['night_features_s']:.2f} | {r['night_read_s']:.2f} | {r['night_match_s']:.2f}", ""),
+        ("  stored rows read", f"{r['night_read_rows']:,} of {n:,}", ""),
+        ("  links made | link precision | recall", f"{r['night_links']:,} | {r['night_precision']:.4f} | {r['night_recall']:.4f}", f"{r['night_hash_hits']:,} hits"),
+    ]  # fmt: skip
+    width = max(len(label) for label, _, _ in rows)
+    lines = [
+        f"N = {n:,} streamed; stage times are CPU seconds of this process (wall {r['wall_s']:,.0f} s "
+        f"incl. corpus and storing; max RSS after "
+        f"first load {r['build_rss_mib']:,.0f} MiB, at end {r['maxrss_mib']:,.0f} MiB; "
+        f"SQLite {r['db_mib']:,.0f} MiB)",
+        f"{'':{width}}  {'MinHash rule':>28}  {'exact-hash baseline':>20}",
+    ]
+    lines += [f"{label:{width}}  {ours_:>28}  {base_:>20}" for label, ours_, base_ in rows]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -432,7 +398,19 @@ def main(argv: list[str] | None = None) -> None:
         "--n", type=int, action="append", help="corpus size (repeatable); default 10k and 100k"
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc passes")
+    parser.add_argument(
+        "--warehouse", action="store_true", help="stream through the matcher into SQLite"
+    )
+    parser.add_argument("--night", type=int, default=10_000, help="new postings of the night")
+    parser.add_argument(
+        "--db", type=Path, default=Path("bench_dedupe.sqlite"), help="the warehouse file"
+    )
     args = parser.parse_args(argv)
+    if args.warehouse:
+        for n in args.n or [100_000]:
+            print(warehouse_report(warehouse_run(n, args.night, args.db)), end="\n\n", flush=True)
+        args.db.unlink(missing_ok=True)
+        return
     for n in args.n or [10_000, 100_000]:
         print(report(run(n, memory=not args.no_memory)), end="\n\n", flush=True)
 

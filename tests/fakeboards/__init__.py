@@ -1,5 +1,5 @@
 """A real HTTP server on loopback serving board payloads in their real shapes, with faults."""
 
-from tests.fakeboards.server import FakeBoards, Fault
+from tests.fakeboards.server import FakeBoards, Fault, FaultMix
 
-__all__ = ["FakeBoards", "Fault"]
+__all__ = ["FakeBoards", "Fault", "FaultMix"]

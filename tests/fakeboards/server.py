@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import random
 import socket
 import struct
 import threading
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,7 +33,7 @@ class _QuietServer(ThreadingHTTPServer):
 class Fault:
     """One misbehaviour for one request.
 
-    kind: status | reset | truncate | redirect | gzip_bomb | oversized | slow | html
+    kind: status | reset | truncate | redirect | gzip_bomb | oversized | slow | html | raw
     """
 
     kind: str
@@ -41,6 +42,52 @@ class Fault:
     location: str | None = None
     size: int = 0
     delay: float = 0.0
+    body: bytes = b""  # kind "raw": sent as-is with `status` and `headers` (encoded bodies)
+
+
+@dataclass(frozen=True)
+class FaultMix:
+    """Faults drawn per request with fixed odds, for soak tests and benchmarks.
+
+    A request's draw depends only on the seed, its path and how many requests that path has had,
+    never on thread timing, so a seeded soak misbehaves the same way every time it runs.
+    """
+
+    seed: int
+    rate_limited: float = 0.05
+    server_error: float = 0.03
+    reset: float = 0.01
+    truncate: float = 0.01
+    slow: float = 0.005
+    oversized: float = 0.002
+    gzip_bomb: float = 0.002
+    retry_after: int = 1
+    slow_delay: float = 0.3
+    oversized_bytes: int = 2 * 1024 * 1024
+    bomb_bytes: int = 8 * 1024 * 1024
+
+    def draw(self, path: str, nth: int) -> tuple[str, Fault] | None:
+        """The fault (with its label for counting) for the `nth` request to `path`, if any."""
+        rng = random.Random(f"{self.seed}:{path}:{nth}")
+        roll = rng.random()
+        choices: list[tuple[float, str, Fault]] = [
+            (
+                self.rate_limited,
+                "429",
+                Fault("status", 429, {"Retry-After": str(self.retry_after)}),
+            ),
+            (self.server_error, "5xx", Fault("status", rng.choice((500, 502, 503, 504)))),
+            (self.reset, "reset", Fault("reset")),
+            (self.truncate, "truncate", Fault("truncate")),
+            (self.slow, "slow", Fault("slow", delay=self.slow_delay)),
+            (self.oversized, "oversized", Fault("oversized", size=self.oversized_bytes)),
+            (self.gzip_bomb, "gzip_bomb", Fault("gzip_bomb", size=self.bomb_bytes)),
+        ]
+        for odds, label, fault in choices:
+            if roll < odds:
+                return label, fault
+            roll -= odds
+        return None
 
 
 @dataclass(frozen=True)
@@ -56,6 +103,9 @@ class FakeBoards:
         self._bodies: dict[str, tuple[bytes, str]] = {}
         self._query_bodies: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[bytes, str]] = {}
         self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._mix: FaultMix | None = None
+        self._mix_requests: Counter[str] = Counter()
+        self.drawn: Counter[str] = Counter()
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
         self.in_flight = 0
@@ -115,6 +165,16 @@ class FakeBoards:
         with self._lock:
             self._faults[path].extend(faults)
 
+    def fault_mix(self, mix: FaultMix | None) -> None:
+        """Draw a fault for every request to a published path from `mix` (None: stop).
+
+        Faults queued with `fail` still come first. `drawn` counts what the mix injected.
+        """
+        with self._lock:
+            self._mix = mix
+            self._mix_requests.clear()
+            self.drawn.clear()
+
     def seen(self, path: str) -> list[SeenRequest]:
         with self._lock:
             return [r for r in self.requests if r.path == path]
@@ -128,7 +188,20 @@ class FakeBoards:
     def _next_fault(self, path: str) -> Fault | None:
         with self._lock:
             queue = self._faults.get(path)
-            return queue.popleft() if queue else None
+            if queue:
+                return queue.popleft()
+            if self._mix is None or not self._is_published(path):
+                return None
+            nth = self._mix_requests[path]
+            self._mix_requests[path] += 1
+            drawn = self._mix.draw(path, nth)
+            if drawn is None:
+                return None
+            self.drawn[drawn[0]] += 1
+            return drawn[1]
+
+    def _is_published(self, path: str) -> bool:
+        return path in self._bodies or any(key[0] == path for key in self._query_bodies)
 
     def _log(self, path: str, headers: dict[str, str], status: int) -> None:
         with self._lock:
@@ -233,9 +306,14 @@ class FakeBoards:
                     )
                 elif fault.kind == "slow":
                     time.sleep(fault.delay)
+                    query = _query_key(urlsplit(self.path).query)
                     with boards._lock:
-                        body, content_type = boards._bodies.get(path, (b"{}", "application/json"))
+                        body, content_type = boards._query_bodies.get(
+                            (path, query), boards._bodies.get(path, (b"{}", "application/json"))
+                        )
                     self._send(200, body, {"Content-Type": content_type})
+                elif fault.kind == "raw":
+                    self._send(fault.status, fault.body, fault.headers)
                 else:  # pragma: no cover - a typo in a test
                     raise ValueError(f"unknown fault {fault.kind}")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
@@ -111,6 +112,9 @@ class RoleSide(BaseModel):
     levels: list[Share]
     countries: list[Share]
     cities: list[Share]
+    industries: list[Share] = Field(
+        description="Industries the boards state (never guessed); share of all the role's jobs."
+    )
     skills: list[Share]
     featured: list[FeaturedJob]
     sources: list[SourceCredit]
@@ -159,6 +163,7 @@ _POSTING_COLUMNS = (
     "workplace",
     "country",
     "city",
+    "industry",
     "skills",
     "posted_at",
     "first_seen_at",
@@ -282,7 +287,9 @@ def build_comparison(
             "Salaries are advertised bands, annualised and converted to USD at the posting "
             "date's ECB rate; one figure per job, the middle of its band.",
             "Survey salaries are self-reported and shown separately, never mixed in.",
-            "Industries are not shown: the warehouse does not record an employer's industry.",
+            "Industries are those the boards state (SmartRecruiters, Workable, schema.org "
+            "markup, dump columns), never guessed from a description; most ATS boards state "
+            "none, so industry shares are of all jobs and add up to less than 100%.",
         ],
     )
 
@@ -341,6 +348,7 @@ def role_side(
         levels=shares(Counter(p.get("level") for p in jobs), len(jobs), min_n, None),
         countries=shares(Counter(p.get("country") for p in jobs), len(jobs), min_n, TOP_N),
         cities=shares(Counter(p.get("city") for p in jobs), len(jobs), min_n, TOP_N),
+        industries=shares(Counter(p.get("industry") for p in jobs), len(jobs), min_n, TOP_N),
         skills=shares(skills, len(jobs), min_n, TOP_N),
         featured=featured_jobs(postings),
         sources=[
@@ -535,6 +543,15 @@ def md_escape(text: str | None) -> str:
     return out
 
 
+def md_url(url: str | None) -> str:
+    """A link destination that cannot end early: a `)`, space or `<` from the board would close
+    the link and let the rest of the URL through as Markdown or inline HTML."""
+    return urllib.parse.quote(str(url or ""), safe=_MD_URL_SAFE)
+
+
+_MD_URL_SAFE = ":/?#@!$&*+,;=%~-._"
+
+
 def _salary_levels(c: Comparison, survey: bool) -> list[str | None]:
     sides = (
         (c.a.survey_by_level, c.b.survey_by_level)
@@ -580,6 +597,7 @@ def to_markdown(c: Comparison) -> str:
         ("Levels", "levels"),
         ("Top countries", "countries"),
         ("Top cities", "cities"),
+        ("Industries (as the boards state them)", "industries"),
     ):
         lines += ["", f"## {title}", ""]
         for side in (a, b):
@@ -600,7 +618,7 @@ def to_markdown(c: Comparison) -> str:
         lines.append(f"### {md_escape(side.definition.role)}")
         lines.append("")
         for job in side.featured:
-            link = f" — [{md_escape(job.source)}]({job.url})" if _safe_url(job.url) else ""
+            link = f" — [{md_escape(job.source)}]({md_url(job.url)})" if _safe_url(job.url) else ""
             where = ", ".join(md_escape(v) for v in (job.company, job.location) if v)
             lines.append(f"- {md_escape(job.line)} ({where}){link}")
         if not side.featured:
@@ -815,6 +833,7 @@ def to_html(c: Comparison) -> str:
         ("Levels", "levels"),
         ("Top countries", "countries"),
         ("Top cities", "cities"),
+        ("Industries (as the boards state them)", "industries"),
     ):
         body.append(
             f'<h2>{esc(title)}</h2><div class="cols">'

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from jobingest.extract.scan import WordPattern, lowered
 from jobingest.models import EmploymentType
 
 _RULES: tuple[tuple[EmploymentType, re.Pattern[str]], ...] = (
@@ -36,8 +38,11 @@ _RULES: tuple[tuple[EmploymentType, re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def employment_type_from_label(label: str | None) -> EmploymentType | None:
-    """The type a short label names; None when it names none or several that disagree."""
+    """The type a short label names; None when it names none or several that disagree.
+
+    Cached: boards repeat a handful of labels ("Full-time", "full_time") and titles."""
     if not label:
         return None
     found = [kind for kind, pattern in _RULES if pattern.search(label)]
@@ -51,30 +56,46 @@ def employment_type_from_label(label: str | None) -> EmploymentType | None:
 
 # Only explicit statements about this job: "Job type: Full-time", "This is a contract role",
 # "Vollzeit", "CDI". A word in passing ("our full-time staff") is not a statement.
+# Each with the literals its matches start with, so only those places are tried (see scan.py).
 _STATEMENTS = (
-    re.compile(
-        r"\b(?:job|employment|position|work|contract|role|engagement)\s*type\s*[:\-–]\s*"
-        r"(?P<label>[^\n.;|•]{2,40})",
-        re.IGNORECASE,
+    WordPattern(
+        re.compile(
+            r"\b(?:job|employment|position|work|contract|role|engagement)\s*type\s*[:\-–]\s*"
+            r"(?P<label>[^\n.;|•]{2,40})",
+            re.IGNORECASE,
+        ),
+        ("job", "employment", "position", "work", "contract", "role", "engagement"),
+        needs=("type",),
     ),
-    re.compile(
-        r"\bthis is an?\s+(?P<label>(?:full|part)[\s-]?time|contract(?:or)?|temporary|freelance|"
-        r"permanent|fixed[\s-]term)\b[^.\n]{0,40}?\b(?:role|position|job|opportunity|contract|"
-        r"engagement|assignment)\b",
-        re.IGNORECASE,
+    WordPattern(
+        re.compile(
+            r"\bthis is an?\s+(?P<label>(?:full|part)[\s-]?time|contract(?:or)?|temporary|"
+            r"freelance|permanent|fixed[\s-]term)\b[^.\n]{0,40}?\b(?:role|position|job|"
+            r"opportunity|contract|engagement|assignment)\b",
+            re.IGNORECASE,
+        ),
+        ("this is a",),
     ),
-    re.compile(
-        r"\b(?P<label>(?:full|part)[ \t-]?time|contract(?:-to-hire)?|temporary|freelance)[ \t]+"
-        r"(?:permanent[ \t]+)?(?:role|position|job|opportunity|employment|assignment)\b",
-        re.IGNORECASE,
+    WordPattern(
+        re.compile(
+            r"\b(?P<label>(?:full|part)[ \t-]?time|contract(?:-to-hire)?|temporary|freelance)"
+            r"[ \t]+(?:permanent[ \t]+)?(?:role|position|job|opportunity|employment|assignment)\b",
+            re.IGNORECASE,
+        ),
+        ("full", "part", "contract", "temporary", "freelance"),
     ),
-    re.compile(
-        r"\b(?P<label>in\s+(?:vollzeit|teilzeit)|(?:festanstellung|unbefristet|befristet)|"
-        r"\bcdi\b|\bcdd\b|(?:à\s+)?temps\s+(?:plein|partiel)|jornada\s+(?:completa|parcial)|"
-        r"contrato\s+indefinido)",
-        re.IGNORECASE,
+    WordPattern(
+        re.compile(
+            r"\b(?P<label>in\s+(?:vollzeit|teilzeit)|(?:festanstellung|unbefristet|befristet)|"
+            r"\bcdi\b|\bcdd\b|(?:à\s+)?temps\s+(?:plein|partiel)|jornada\s+(?:completa|parcial)|"
+            r"contrato\s+indefinido)",
+            re.IGNORECASE,
+        ),
+        ("in", "festanstellung", "unbefristet", "befristet", "cdi", "cdd", "à", "temps",
+         "jornada", "contrato"),
+        when={"in": ("vollzeit", "teilzeit"), "à": ("temps",)},
     ),
-)
+)  # fmt: skip
 
 
 _ALTERNATIVES = re.compile(r"\s+(?:or|oder|ou|o)\s+|\s*/\s*", re.IGNORECASE)
@@ -85,8 +106,9 @@ def employment_type_from_text(text: str | None) -> EmploymentType | None:
     if not text:
         return None
     found = set()
+    low = lowered(text)
     for pattern in _STATEMENTS:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, low):
             # "Full-time or part-time" states two answers, which is no answer.
             for part in _ALTERNATIVES.split(match.group("label")):
                 kind = employment_type_from_label(part)

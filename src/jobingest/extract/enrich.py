@@ -10,7 +10,11 @@ from datetime import date
 
 from jobingest.extract.employment import employment_type_from_label, employment_type_from_text
 from jobingest.extract.level import classify_level
-from jobingest.extract.location import workplace_from_description, workplace_from_text
+from jobingest.extract.location import (
+    identify_places,
+    workplace_from_description,
+    workplace_from_text,
+)
 from jobingest.extract.role import normalize_title
 from jobingest.extract.salary import extract_salary
 from jobingest.extract.skills import extract_skills
@@ -50,6 +54,8 @@ def enrich(posting: Posting, *, fetched_on: date, hours_per_year: int = 2080) ->
         )
         if workplace is not None:
             updates["workplace"] = workplace
+    if any(p.city and p.geoname_id is None for p in posting.locations):
+        updates["locations"] = identify_places(posting.locations)
     if not posting.skills:
         text = f"{posting.title}\n{posting.description_text or ''}"
         skills = extract_skills(text)

@@ -92,3 +92,19 @@ def industry_from_text(value: str | None) -> str | None:
         if pattern.search(text):
             return industry
     return None
+
+
+def stated_industry(value: object) -> str | None:
+    """The industry of a board's `industry` field in any of its shapes: text, an object with a
+    `label` or `name` (SmartRecruiters, schema.org DefinedTerm), or a list of those (first hit)."""
+    if isinstance(value, str):
+        return industry_from_text(value)
+    if isinstance(value, dict):
+        for key in ("label", "name", "termCode"):
+            found = stated_industry(value.get(key))
+            if found:
+                return found
+        return None
+    if isinstance(value, list):
+        return next((found for item in value[:10] if (found := stated_industry(item))), None)
+    return None

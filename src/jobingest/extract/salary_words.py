@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from jobingest.extract.scan import WordPattern
 from jobingest.models import PayPeriod
 
 BIWEEKLY = "biweekly"  # a stated period that is none of ours: keeps the amounts, blocks inference
@@ -55,6 +56,8 @@ _POST = (
     r"|reais|złotych|zl|kr|kronor|kroner|kč|lei)(?![A-Za-zÀ-ÿł])))?"
 )
 AMOUNT = re.compile(rf"(?:{_PRE} {{0,2}})?{_NUM}{_MULT}{_POST}")
+# The longest `_PRE` plus its spaces ("USD $  "): how far before its digits an amount can start.
+AMOUNT_PREFIX_WIDTH = 7
 
 _THOUSAND = Decimal(1_000)
 _MILLION = Decimal(1_000_000)
@@ -233,6 +236,14 @@ PAY_WORDS = re.compile(
     r"|salari[oa]|sueldo|retribuci|remuneraci|\bbrutos?\b|wynagrodzenie|\bsalaris",
     re.IGNORECASE,
 )
+# What every PAY_WORDS match starts with, to find them all with str.find.
+PAY_WORD_SCAN = WordPattern(
+    PAY_WORDS,
+    ("salar", "salaire", "pay", "paid", "comp", "base", "wage", "rate", "remunera", "earn",
+     "income", "ote", "gross", "gehalt", "vergütung", "verdienst", "lohn", "löhne", "entgelt",
+     "bezahlung", "brut", "rémunér", "fourchette", "tjm", "taux journalier", "sueldo",
+     "retribuci", "wynagrodzenie"),
+)  # fmt: skip
 BASE_WORDS = re.compile(
     r"\b(?:base|basic|grundgehalt|fixum|fixe?|salaire de base|salario base|fijo)\b", re.IGNORECASE
 )
@@ -242,6 +253,11 @@ SOFT_PAY = re.compile(
     r"|provision|comisi[oó]n",
     re.IGNORECASE,
 )
+SOFT_PAY_SCAN = WordPattern(
+    SOFT_PAY,
+    ("ote", "on-target", "on target", "target earnings", "total earnings", "commission",
+     "incentive", "variable", "total comp", "tc", "provision", "comisi"),
+)  # fmt: skip
 NOT_PAY = re.compile(
     r"\b(?:bonus(?:es)?|equity|stock|rsus?|options|shares|signing|sign-on|sign on|relocation"
     r"|allowance|reimburs\w{0,12}|budget|401|403|pension|retirement|referral|revenues?|turnover"

@@ -14,14 +14,16 @@ from typing import Any
 
 from jobingest.extract.fold import words
 from jobingest.extract.industry import industry_from_text
+from jobingest.extract.scan import lowered
 from jobingest.taxonomy import load
 
 __all__ = ["extract_skills", "industry_from_text", "skill_names"]
 
 _MAX_TEXT = 200_000
-_LEFT = r"(?<![\w.+#@])"
+# What may not come right before a name, and what may not follow it.
+_LEFT = r"[\w.+#@]"
 _RIGHT = r"(?![\w+#])"
-_CONTEXT_LEFT = r"(?<![\w.+#@&'-])"
+_CONTEXT_LEFT = r"[\w.+#@&'-]"
 _CONTEXT_RIGHT = r"(?![\w+#&'’-])(?!\.\w)"
 _CONTEXT_PREVIOUS = words(
     "in with using and or like as of including eg e.g. such languages language python java sql "
@@ -43,7 +45,8 @@ _WORD = re.compile(r"[\w.]+")
 
 @dataclass(frozen=True)
 class _Matcher:
-    insensitive: re.Pattern[str] | None
+    insensitive: re.Pattern[str] | None  # IGNORECASE, for a text `lowered` cannot fold
+    lowered: re.Pattern[str] | None  # the same names, for the lowered text
     sensitive: re.Pattern[str] | None
     contextual: re.Pattern[str] | None
     names: dict[str, str]  # matched text (lowered for insensitive) -> canonical name
@@ -53,23 +56,24 @@ class _Matcher:
     skills: tuple[str, ...]
 
 
-def _alternation(aliases: list[str], *, fold_case: bool) -> str:
+def _alternation(aliases: list[str], *, fold_case: bool, after_first: str) -> str:
     """One regex for many names, factored as a trie: shared prefixes are matched once, so the
     engine tries a handful of branches per position instead of every alias (10x on long text).
-    Longest names still win: at each node the longer continuation is tried before stopping."""
+    Longest names still win: at each node the longer continuation is tried before stopping.
+    `after_first` goes after each name's first character."""
     trie: dict[str, Any] = {}
     for alias in set(aliases):
         node = trie
         for char in " ".join((alias.lower() if fold_case else alias).split()):
             node = node.setdefault(char, {})
         node[""] = {}
-    return _trie_regex(trie)
+    return _trie_regex(trie, after_first=after_first)
 
 
-def _trie_regex(node: dict[str, Any]) -> str:
+def _trie_regex(node: dict[str, Any], after_first: str = "") -> str:
     ends_here = "" in node
     branches = [
-        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
+        (r"\s+" if char == " " else re.escape(char)) + after_first + _trie_regex(child)
         for char, child in sorted(node.items())
         if char
     ]
@@ -81,11 +85,23 @@ def _trie_regex(node: dict[str, Any]) -> str:
     return body
 
 
-def _compile(aliases: list[str], left: str, right: str, flags: int) -> re.Pattern[str] | None:
+def _compile(
+    aliases: list[str], left: str, right: str, flags: int, *, few: bool = False
+) -> re.Pattern[str] | None:
+    """Names not after a `left` character and not before `right`.
+
+    With `few` first characters (the exact-case names), "not after" is checked after the first
+    character (`a(?<!L.)…` is `(?<!L)a…`), so every branch starts with a literal and `re` skips
+    the positions no name starts at; with many, checking it first rejects mid-word positions
+    sooner."""
     if not aliases:
         return None
-    body = _alternation(aliases, fold_case=bool(flags & re.IGNORECASE))
-    return re.compile(f"{left}(?:{body}){right}", flags)
+    fold_case = bool(flags & re.IGNORECASE)
+    if few:
+        body = _alternation(aliases, fold_case=fold_case, after_first=f"(?<!{left}.)")
+        return re.compile(f"(?:{body}){right}", flags)
+    body = _alternation(aliases, fold_case=fold_case, after_first="")
+    return re.compile(f"(?<!{left})(?:{body}){right}", flags)
 
 
 @cache
@@ -111,8 +127,9 @@ def _matcher() -> _Matcher:
             contextual.append(str(alias))
     return _Matcher(
         insensitive=_compile(insensitive, _LEFT, _RIGHT, re.IGNORECASE),
-        sensitive=_compile(sensitive, _LEFT, _RIGHT, 0),
-        contextual=_compile(contextual, _CONTEXT_LEFT, _CONTEXT_RIGHT, 0),
+        lowered=_compile([alias.lower() for alias in insensitive], _LEFT, _RIGHT, 0),
+        sensitive=_compile(sensitive, _LEFT, _RIGHT, 0, few=True),
+        contextual=_compile(contextual, _CONTEXT_LEFT, _CONTEXT_RIGHT, 0, few=True),
         names=names,
         exact_names=exact_names,
         lowered_exact=frozenset(alias.lower() for alias in exact_names),
@@ -148,10 +165,15 @@ def _in_context(text: str, start: int, end: int) -> bool:
 def _spans(text: str) -> list[tuple[int, int, str]]:
     matcher = _matcher()
     spans: list[tuple[int, int, str]] = []
-    if matcher.insensitive is not None:
-        for match in matcher.insensitive.finditer(text):
-            key = " ".join(match.group(0).lower().split())
-            spans.append((match.start(), match.end(), matcher.names[key]))
+    low = lowered(text)
+    folded = matcher.insensitive if low is None else matcher.lowered
+    if folded is not None:
+        for match in folded.finditer(text if low is None else low):
+            start, end = match.span()
+            # IGNORECASE also matches "ı" for "i": such a spelling names no alias, so no skill
+            name = matcher.names.get(" ".join(text[start:end].lower().split()))
+            if name is not None:
+                spans.append((start, end, name))
     if matcher.sensitive is not None:
         for match in matcher.sensitive.finditer(text):
             key = " ".join(match.group(0).split())

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, ParserRejectedMarkup
 from lxml import etree
 from lxml import html as lxml_html
+
+from jobingest.extract.flat_text import flat_text
 
 _PARSER = "html.parser"
 _BLOCK_TAGS = (
@@ -32,7 +35,8 @@ def html_to_text(markup: str | None) -> str | None:
     """Readable plain text of an HTML fragment: blocks on their own lines, scripts dropped.
 
     lxml walks the tree in C, about ten times faster than building BeautifulSoup's Python tree
-    (the hot path of every replay); markup lxml cannot take falls back to BeautifulSoup.
+    (the hot path of every replay); markup lxml cannot take falls back to BeautifulSoup, and
+    nesting deeper than libxml2's limit (where it silently drops the rest) to parser events.
     """
     if markup is None:
         return None
@@ -40,12 +44,45 @@ def html_to_text(markup: str | None) -> str | None:
         return _tidy(markup)
     try:
         return _tidy(_lxml_text(markup))
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError, RecursionError):
+    except _TooDeep:
+        return _tidy(flat_text(markup))
+    except ValueError:
+        if _CONTROL.search(markup) is None:
+            return _html_parser_text(markup)
+        return html_to_text(_CONTROL.sub("", markup))  # lxml refuses control characters
+    except (etree.ParserError, etree.XMLSyntaxError, RecursionError, AssertionError):
+        return _html_parser_text(markup)
+
+
+def _html_parser_text(markup: str) -> str | None:
+    try:
         return _tidy(_soup_text(markup))
+    except (ParserRejectedMarkup, AssertionError, RecursionError):
+        return _tidy(flat_text(markup))
+
+
+class _TooDeep(Exception):
+    """libxml2 stopped at its nesting limit (256) and dropped the rest of the text."""
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PARSERS = threading.local()
+
+
+def _parser() -> lxml_html.HTMLParser:
+    """lxml.html's default parser settings, in a parser of this thread's own, so its error log
+    (read after each parse) is this parse's."""
+    parser: lxml_html.HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml_html.HTMLParser()
+    return parser
 
 
 def _lxml_text(markup: str) -> str:
-    root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    parser = _parser()
+    root = lxml_html.fragment_fromstring(markup, create_parent="div", parser=parser)
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise _TooDeep
     for element in list(root.iter(*_DROP_TAGS)):
         element.drop_tree()  # keeps the text after the dropped element
     parts: list[str] = []

@@ -26,8 +26,10 @@ from typing import Any
 
 from jobingest.errors import ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
+from jobingest.extract.industry import industry_from_text
 from jobingest.extract.location import country_code, parse_location, workplace_from_text
 from jobingest.extract.salary import extract_salary, normalise_band, period_from_text
+from jobingest.extract.sanitize import markup_or_none
 from jobingest.extract.text import html_to_text
 from jobingest.models import (
     Level,
@@ -59,6 +61,7 @@ FIELDS: dict[str, str] = {
     "salary_currency": "ISO 4217 code",
     "salary_period": "hour, day, week, month, year (or HOURLY, per annum, ...)",
     "description": "description, HTML or text",
+    "industry": "the employer's industry or sector as the dump states it",
     "posted_at": "ISO 8601 date or datetime, or Unix epoch seconds/milliseconds",
 }
 # A cell holding one of these (case-insensitive) is empty; options.na_values adds more.
@@ -365,8 +368,10 @@ def posting_from_row(row: Row, ctx: RecordContext, *, what: str) -> Posting:
         workplace=_workplace(row) or located.workplace or workplace_from_text(title),
         locations=places,
         salary=_salary(row, ctx, posted_at, places),
+        industry=industry_from_text(row.text("industry")),
         posted_at=posted_at,
         description_text=html_to_text(description) if description else None,
+        description_html=markup_or_none(description),
     )
 
 

@@ -77,6 +77,7 @@ class Arbeitnow:
             locations=parse_location(location).places,
             posted_at=parse_datetime(record.get("created_at")),
             description_text=html_to_text(description) if description else None,
+            description_html=description,
         )
 
 

@@ -117,6 +117,7 @@ class Ashby:
             posted_at=posted_at,
             description_text=text_or_none(record.get("descriptionPlain"))
             or html_to_text(text_or_none(record.get("descriptionHtml"))),
+            description_html=text_or_none(record.get("descriptionHtml")),
         )
 
 

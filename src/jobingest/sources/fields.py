@@ -7,13 +7,15 @@ Kept in one place so every connector agrees on what a malformed value is (None, 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jobingest.extract.location import country_code, parse_location
-from jobingest.extract.salary import normalise_band
+from jobingest.extract.salary import normalise_band, usd_rate
 from jobingest.models import Location, PayPeriod, Salary, SalaryOrigin
 from jobingest.sources.base import RecordContext, text_or_none
 
@@ -23,6 +25,12 @@ _ONLY = re.compile(r"\s*\bonly\b\s*", re.IGNORECASE)
 _REGION_SPLIT = re.compile(r"\s*(?:,|;|\||/)\s*")
 _EPOCH_MS_ABOVE = 1e11  # 1e11 seconds is the year 5138; anything larger is milliseconds
 _EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+# Structured pay nobody is offered: over this a year in USD, or this in a currency without a rate.
+_MAX_ANNUAL_USD = 5_000_000.0
+_MAX_UNCONVERTIBLE = 1e10
+_RATE_PROBE_DAY = date(2024, 1, 2)  # magnitude only: a fixed day, never the clock
+# ISO 4217 codes that are not money anyone is paid in (testing, "no currency", metals).
+_NOT_MONEY = frozenset({"XXX", "XTS", "XAU", "XAG", "XPT", "XPD"})
 _LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
@@ -65,11 +73,12 @@ def _iso(text: str, *, naive_is_utc: bool) -> datetime | None:
 
 
 def amount(value: object) -> float | None:
-    """A number from a cell: 85000, "85,000", "85000.0", "$85,000"; None otherwise."""
+    """A number from a cell: 85000, "85,000", "85000.0", "$85,000"; None otherwise (including
+    NaN and infinity, which Python's JSON reader accepts as `NaN`, `Infinity` or `1e999`)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return float(value) if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
     cleaned = re.sub(r"[\s,_]", "", value).lstrip("$€£¥")
@@ -81,10 +90,19 @@ def amount(value: object) -> float | None:
 
 
 def currency_code(value: object) -> str | None:
-    """An ISO 4217-shaped code in upper case (Recruitee sends "eur"), else None."""
+    """An ISO 4217 code in upper case (Recruitee sends "eur"), else None: "XYZ" or "BTC" name
+    no currency anyone can convert, and a guess would make the band look comparable."""
     if isinstance(value, str) and re.fullmatch(r"\s*[A-Za-z]{3}\s*", value):
-        return value.strip().upper()
+        code = value.strip().upper()
+        return code if code in _iso_currencies() else None
     return None
+
+
+@lru_cache(maxsize=1)
+def _iso_currencies() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies) - _NOT_MONEY
 
 
 def pageable(url: str) -> bool:
@@ -235,8 +253,10 @@ def board_band(
     posted_at: datetime | None,
 ) -> Salary | None:
     """A pay band a board states in its own fields, annualised and converted at the rate of the
-    posting's date (the fetch date when the board gives none)."""
-    return normalise_band(
+    posting's date (the fetch date when the board gives none). None when no one could be paid
+    it: over USD 5M a year (a typo, or cents in a dollars field), or 1e10 in an unconvertible
+    currency."""
+    salary = normalise_band(
         low,
         high,
         currency=currency,
@@ -246,6 +266,20 @@ def board_band(
         on=posted_at.date() if posted_at else ctx.fetched_on,
         hours_per_year=ctx.hours_per_year,
     )
+    return salary if salary is not None and _payable(salary) else None
+
+
+def _payable(salary: Salary) -> bool:
+    amounts = [a for a in (salary.min, salary.max) if a is not None]
+    if not all(math.isfinite(a) for a in amounts):
+        return False
+    annual_usd = [a for a in (salary.annual_min_usd, salary.annual_max_usd) if a is not None]
+    if annual_usd:
+        return max(annual_usd) <= _MAX_ANNUAL_USD
+    rate = usd_rate(salary.currency, _RATE_PROBE_DAY) if salary.currency else None
+    if rate is not None:  # no period: whatever it is, more than a year's pay is not pay
+        return max(amounts) * rate[0] <= _MAX_ANNUAL_USD
+    return max(amounts) <= _MAX_UNCONVERTIBLE
 
 
 def band_from_record(

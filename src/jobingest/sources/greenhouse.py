@@ -60,7 +60,8 @@ class Greenhouse:
         if title is None:
             raise RecordError(f"greenhouse job {job_id} without a title")
         title = unescape_entities(title)
-        location_name = text_or_none((record.get("location") or {}).get("name"))
+        location = record.get("location")
+        location_name = text_or_none(location.get("name")) if isinstance(location, dict) else None
         located = parse_location(location_name)
         places = located.places
         if not any(p.country for p in places):
@@ -80,11 +81,13 @@ class Greenhouse:
             salary=_primary_salary(record.get("pay_input_ranges"), ctx, posted_at),
             posted_at=posted_at,
             description_text=html_to_text(unescape_entities(content)) if content else None,
+            description_html=unescape_entities(content) if content else None,
         )
 
 
 def _metadata(record: Record, name: str) -> str | None:
-    for item in record.get("metadata") or ():
+    metadata = record.get("metadata")
+    for item in metadata if isinstance(metadata, list) else ():
         if isinstance(item, dict) and str(item.get("name", "")).strip().lower() == name:
             value = item.get("value")
             if isinstance(value, list):

@@ -73,6 +73,8 @@ def _record(number: int, line: str, encoding: str) -> dict[str, Any]:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"row": number, "error": f"invalid JSON at column {exc.colno}: {exc.msg}"}
+    except RecursionError:
+        return {"row": number, "error": "JSON nested too deeply to read"}
     if not isinstance(value, dict):
         return {
             "row": number,
@@ -88,6 +90,6 @@ def _one_json_document(text: str) -> bool:
         return False
     try:
         json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return True

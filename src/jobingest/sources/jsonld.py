@@ -13,13 +13,14 @@ Pages are fetched by the pipeline, which honours robots.txt for this kind
 
 Mapping: `identifier` is the source id; a posting without one is keyed `<page URL>#<n>`, n its
 position among the page's postings (stable while the page keeps its order). `validThrough`,
-`experienceRequirements` and `industry` have no contract field yet; they stay in the raw payload.
+`experienceRequirements` has no contract field yet; it stays in the raw payload.
 When a page has JobPostings in JSON-LD, microdata copies of them are ignored (sites often carry
 both for the same job).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import zlib
@@ -30,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
+from jobingest.extract.industry import stated_industry
 from jobingest.extract.location import (
     country_code,
     parse_location,
@@ -37,6 +39,7 @@ from jobingest.extract.location import (
     workplace_from_text,
 )
 from jobingest.extract.salary import period_from_text
+from jobingest.extract.sanitize import markup_or_none
 from jobingest.extract.text import html_to_text, unescape_entities
 from jobingest.models import (
     EmploymentType,
@@ -48,7 +51,8 @@ from jobingest.models import (
     Workplace,
 )
 from jobingest.sources.base import Page, Record, RecordContext, text_or_none
-from jobingest.sources.fields import board_band
+from jobingest.sources.encoding import bom_encoding, decode_text
+from jobingest.sources.fields import board_band, currency_code
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -58,6 +62,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", r
 _LD_SCRIPTS = (
     "//script[starts-with(normalize-space(translate(@type, 'APLICTONSJD', 'aplictonsjd')),"
     " 'application/ld+json')]"
+)
+_LD_SCRIPT_TEXT = re.compile(
+    r"<script\b[^>]*\btype\s*=\s*[\"']?\s*application/ld\+json[^>]*>(.*?)</script\s*>",
+    re.IGNORECASE | re.DOTALL,
 )
 # Raw control characters are not JSON whitespace; outside strings they break the document.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -129,8 +137,10 @@ class JsonLd:
             workplace=_workplace(node, places, title),
             locations=places,
             salary=_salary(node, ctx, posted_at),
+            industry=stated_industry(node.get("industry")),
             posted_at=posted_at,
             description_text=_description(node.get("description")),
+            description_html=_description_html(node.get("description")),
         )
 
 
@@ -159,6 +169,8 @@ def parse_page(payload: bytes, *, url: str, url_pattern: str | None = None) -> P
     if not payload.strip():
         raise ParseError("jsonld: empty body")
     body = gunzip(payload) if payload.startswith(_GZIP_MAGIC) else payload
+    if bom_encoding(body) not in (None, "utf-8"):  # UTF-16/32: tags are not ASCII bytes
+        body = codecs.BOM_UTF8 + decode_text(body).encode("utf-8")  # the BOM still decides
     root = _root_name(body)
     if root in _SITEMAP_ROOTS:
         urls = sitemap_urls(body, base_url=url, url_pattern=url_pattern)
@@ -235,13 +247,22 @@ def job_postings(body: bytes, *, url: str) -> list[dict[str, Any]]:
     under `mainEntity` or an ItemList), else microdata. `@id` references inside a posting are
     replaced by the nodes they name."""
     from extruct import extract
-    from extruct.utils import parse_html
+    from lxml import html as lxml_html
 
+    text = _html_text(body)
+    parser = lxml_html.HTMLParser(encoding="utf-8")
     try:
-        tree = parse_html(_html_text(body).encode("utf-8"), "utf-8")
+        tree = lxml_html.fromstring(text.encode("utf-8"), parser=parser)
     except Exception as exc:  # lxml: "Document is empty" and the like
         raise ParseError(f"jsonld: cannot read the page as HTML: {exc}") from exc
-    documents = [item for script in tree.xpath(_LD_SCRIPTS) for item in _script_items(script)]
+    scripts = tree.xpath(_LD_SCRIPTS)
+    too_deep = any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
+    if too_deep or (not scripts and "ld+json" in text.lower()):
+        # libxml2 stops reading at 256 levels of nesting and drops the rest of the page, and an
+        # unclosed <title> or <textarea> swallows it; the scripts are still there in the text.
+        documents = [item for found in _LD_SCRIPT_TEXT.finditer(text) for item in _items(found[1])]
+    else:
+        documents = [item for script in scripts for item in _script_items(script)]
     found = list(_find(documents))
     if not found:
         microdata = extract(
@@ -253,19 +274,17 @@ def job_postings(body: bytes, *, url: str) -> list[dict[str, Any]]:
 
 
 def _html_text(body: bytes) -> str:
-    """The page as text: a BOM, then a <meta charset>, then UTF-8, then cp1252."""
-    if body.startswith(b"\xef\xbb\xbf"):
-        return body[3:].decode("utf-8", errors="replace")
+    """The page as text: a BOM, then a <meta charset> that is not UTF-8 (pages labelled UTF-8
+    are often cp1252), then UTF-8 with cp1252 for the bytes that are not UTF-8."""
     declared = _META_CHARSET.search(body[:4096])
-    if declared:
+    if declared and bom_encoding(body) is None:
         try:
-            return body.decode(declared.group(1).decode("ascii"), errors="replace")
+            codec = codecs.lookup(declared.group(1).decode("ascii")).name
         except LookupError:
-            pass
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
+            codec = "utf-8"
+        if codec not in ("utf-8", "utf-16", "utf-32"):  # a UTF-16 label on ASCII bytes is wrong
+            return body.decode(codec, errors="replace")
+    return decode_text(body)
 
 
 def _script_items(script: Any) -> list[Any]:
@@ -281,7 +300,11 @@ def _script_items(script: Any) -> list[Any]:
         return items
     # extruct gave up, or skipped a type it does not match exactly ("application/ld+json;
     # charset=utf-8").
-    data = lenient_json(str(script.xpath("string()")))
+    return _items(str(script.xpath("string()")))
+
+
+def _items(script_text: str) -> list[Any]:
+    data = lenient_json(script_text)
     if isinstance(data, list):
         return [item for item in data if item]
     return [data] if data else []
@@ -420,13 +443,20 @@ def _datetime(value: object) -> datetime | None:
 
 
 def _description(value: object) -> str | None:
+    markup = _description_markup(value)
+    return html_to_text(markup) if markup is not None else None
+
+
+def _description_html(value: object) -> str | None:
+    return markup_or_none(_description_markup(value))
+
+
+def _description_markup(value: object) -> str | None:
     text = text_or_none(_first(value))
-    if text is None:
-        return None
     # Some sites entity-escape the HTML itself ("&lt;p&gt;"); undo that before reading tags.
-    if "<" not in text and "&lt;" in text:
+    if text is not None and "<" not in text and "&lt;" in text:
         text = unescape_entities(text)
-    return html_to_text(text)
+    return text
 
 
 def employment_type(value: object) -> EmploymentType | None:
@@ -571,8 +601,7 @@ def _amount(value: object) -> float | None:
 
 
 def _currency(value: object) -> str | None:
-    text = _text(value)
-    return text.upper() if text and re.fullmatch(r"[A-Za-z]{3}", text) else None
+    return currency_code(_text(value))
 
 
 def _period(unit: object) -> PayPeriod | None:

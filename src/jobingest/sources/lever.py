@@ -25,6 +25,7 @@ import pycountry
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
 from jobingest.extract.location import parse_location, workplace_from_text
+from jobingest.extract.sanitize import html_sections
 from jobingest.extract.text import html_to_text
 from jobingest.models import (
     Location,
@@ -117,6 +118,7 @@ class Lever:
             salary=_salary(record.get("salaryRange"), ctx, posted_at),
             posted_at=posted_at,
             description_text=_description(record),
+            description_html=_description_html(record),
         )
 
 
@@ -211,6 +213,26 @@ def _description(record: Record) -> str | None:
     )
     text = "\n\n".join(section for section in sections if section)
     return text or None
+
+
+def _description_html(record: Record) -> str | None:
+    """Body, each list (its `content` is bare `<li>` items) under its heading, then closing."""
+    lists = record.get("lists")
+    return html_sections(
+        [
+            (None, _str(record, "description")),
+            *(
+                (text_or_none(item.get("text")), _items(text_or_none(item.get("content"))))
+                for item in (lists if isinstance(lists, list) else ())
+                if isinstance(item, dict)
+            ),
+            (None, _str(record, "additional")),
+        ]
+    )
+
+
+def _items(content: str | None) -> str | None:
+    return f"<ul>{content}</ul>" if content else None
 
 
 def _str(record: Record, key: str) -> str | None:

@@ -29,6 +29,7 @@ from defusedxml import ElementTree as SafeElementTree
 
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.location import parse_location, workplace_from_text
+from jobingest.extract.sanitize import html_sections
 from jobingest.extract.text import html_to_text
 from jobingest.models import EmploymentType, Level, Location, Posting, SourceConfig, Workplace
 from jobingest.sources.base import Page, Record, RecordContext, text_or_none
@@ -109,6 +110,7 @@ class Personio:
             locations=places,
             posted_at=parse_datetime(record.get("createdAt")),
             description_text=_description(record.get("jobDescriptions")),
+            description_html=_description_html(record.get("jobDescriptions")),
         )
 
 
@@ -177,3 +179,11 @@ def _description(sections: object) -> str | None:
             parts.append("\n".join(part for part in (heading, body) if part))
     text = "\n\n".join(part for part in parts if part)
     return text or None
+
+
+def _description_html(sections: object) -> str | None:
+    return html_sections(
+        (text_or_none(section.get("name")), text_or_none(section.get("value")))
+        for section in (sections if isinstance(sections, list) else ())
+        if isinstance(section, dict)
+    )

@@ -35,6 +35,7 @@ from urllib.parse import quote
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
 from jobingest.extract.location import parse_location, workplace_from_text
+from jobingest.extract.sanitize import html_sections
 from jobingest.extract.text import html_to_text
 from jobingest.models import (
     EmploymentType,
@@ -147,6 +148,9 @@ class Recruitee:
             salary=_salary(record.get("salary"), ctx, posted_at),
             posted_at=posted_at,
             description_text=_description(record),
+            description_html=html_sections(
+                (None, text_or_none(record.get(key))) for key in ("description", "requirements")
+            ),
         )
 
 

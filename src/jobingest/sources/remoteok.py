@@ -77,6 +77,7 @@ class RemoteOK:
             salary=_salary(record, ctx, posted_at),
             posted_at=posted_at,
             description_text=html_to_text(undo_double_utf8(description)) if description else None,
+            description_html=undo_double_utf8(description) if description else None,
         )
 
 

@@ -83,6 +83,7 @@ class Remotive:
             salary=_salary(record, ctx, posted_at),
             posted_at=posted_at,
             description_text=html_to_text(description) if description else None,
+            description_html=description,
         )
 
 

@@ -27,6 +27,7 @@ import feedparser
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
 from jobingest.extract.location import workplace_from_text
+from jobingest.extract.sanitize import markup_or_none
 from jobingest.extract.text import html_to_text, unescape_entities
 from jobingest.models import Posting, SourceConfig, Workplace
 from jobingest.sources.base import Page, Record, RecordContext, text_or_none
@@ -64,7 +65,10 @@ class Rss:
     def parse(self, payload: bytes, *, url: str) -> Page:
         if not payload.strip():
             raise ParseError("rss feed: empty body")
-        feed = feedparser.parse(io.BytesIO(payload), response_headers=_headers(url))
+        try:
+            feed = feedparser.parse(io.BytesIO(payload), response_headers=_headers(url))
+        except (UnicodeError, ValueError) as exc:  # e.g. a `&#xD800;` surrogate reference
+            raise ParseError(f"rss feed: unreadable ({type(exc).__name__}: {exc})") from exc
         version = str(feed.get("version") or "")
         if not version.startswith(_FEED_VERSIONS):
             raise ParseError(f"rss feed: not an RSS or Atom feed ({_what_it_is(payload, feed)})")
@@ -93,6 +97,7 @@ class Rss:
             locations=region_list_places(region),
             posted_at=parse_datetime(record.get("published_at"), naive_is_utc=False),
             description_text=html_to_text(body) if body else None,
+            description_html=markup_or_none(body),
         )
 
 

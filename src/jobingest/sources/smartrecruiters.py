@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
+from jobingest.extract.industry import stated_industry
 from jobingest.extract.location import workplace_from_text
 from jobingest.models import EmploymentType, Level, Location, Posting, SourceConfig, Workplace
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
@@ -114,6 +115,7 @@ class SmartRecruiters:
             employment_type=_employment_type(_object(record, "typeOfEmployment")),
             workplace=_workplace(location) or workplace_from_text(title),
             locations=_places(location),
+            industry=stated_industry(record.get("industry")),
             posted_at=parse_datetime(record.get("releasedDate")),
         )
 

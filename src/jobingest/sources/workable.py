@@ -27,7 +27,9 @@ from urllib.parse import quote
 
 from jobingest.errors import ConfigError, ParseError, RecordError
 from jobingest.extract.employment import employment_type_from_label
+from jobingest.extract.industry import stated_industry
 from jobingest.extract.location import workplace_from_text
+from jobingest.extract.sanitize import html_sections
 from jobingest.extract.text import html_to_text
 from jobingest.models import Level, Location, Posting, SourceConfig, Workplace
 from jobingest.sources.base import Page, Record, RecordContext, decode_json, text_or_none
@@ -99,9 +101,13 @@ class Workable:
             if record.get("telecommuting") is True
             else workplace_from_text(title),
             locations=_places(record),
+            industry=stated_industry(record.get("industry")),
             posted_at=parse_datetime(record.get("published_on"))
             or parse_datetime(record.get("created_at")),
             description_text=_description(record),
+            description_html=html_sections(
+                (None, text_or_none(record.get(key))) for key in _DESCRIPTION_PARTS
+            ),
         )
 
 

@@ -6,6 +6,10 @@ and records what changed in `posting_version`. A new listing is matched against 
 of its block (see `identity`): a duplicate is linked to its canonical posting, a repost to the
 job its board closed recently. Loading the same batch twice changes nothing else, and a
 retried batch within one run is not counted twice.
+
+New and changed rows are written in bulk by default (see `bulk`): ids handed out first, so
+links inside a batch are known before anything is written, then one upsert per table. The
+plain path (`bulk=False`) writes them with SQLAlchemy Core statements; both leave the same rows.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from jobingest.dedupe import Features, content_hash, features, normalise_company
 from jobingest.models import Posting
+from jobingest.warehouse.bulk import allocate_ids, upsert_by_id
 from jobingest.warehouse.identity import (
     DedupePolicy,
     Link,
@@ -40,6 +45,41 @@ run_source_table: Table = IngestRunSource.__table__  # type: ignore[attr-defined
 survey_table: Table = SalarySurvey.__table__  # type: ignore[attr-defined]
 
 
+class PreparedPosting:
+    """A posting with its content hash and matching features, each computed once, on first use
+    or ahead of the load (`prepare_postings`, e.g. in a worker process)."""
+
+    __slots__ = ("_digest", "_features", "posting")
+
+    def __init__(
+        self, posting: Posting, digest: str | None = None, feats: Features | None = None
+    ) -> None:
+        self.posting = posting
+        self._digest = digest
+        self._features = feats
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.posting.source, self.posting.board, self.posting.source_id)
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            self._digest = content_hash(self.posting)
+        return self._digest
+
+    @property
+    def features(self) -> Features:
+        if self._features is None:
+            self._features = features(self.posting)
+        return self._features
+
+
+def prepare_postings(postings: Iterable[Posting]) -> list[PreparedPosting]:
+    """Hash and features of each posting now: the CPU-bound part of a load, with no I/O."""
+    return [PreparedPosting(p, content_hash(p), features(p)) for p in postings]
+
+
 @dataclass
 class LoadCounts:
     new: int = 0
@@ -52,58 +92,98 @@ class LoadCounts:
 
 def load_batch(
     connection: Connection,
-    postings: Sequence[Posting],
+    postings: Sequence[Posting | PreparedPosting],
     *,
     run_id: int,
     source_name: str,
     seen_at: datetime,
     raw_sha256: str | None = None,
     policy: DedupePolicy | None = None,
+    bulk: bool = True,
 ) -> LoadCounts:
     """Upsert one batch inside the caller's transaction and add its counts to the run."""
     policy = policy or DedupePolicy()
     seen_at = seen_at.astimezone(UTC)
-    latest: dict[tuple[str, str, str], Posting] = {}
-    for posting in postings:
-        latest[(posting.source, posting.board, posting.source_id)] = posting
+    latest: dict[tuple[str, str, str], PreparedPosting] = {}
+    for item in postings:
+        prepared = item if isinstance(item, PreparedPosting) else PreparedPosting(item)
+        latest[prepared.key] = prepared
     if not latest:
         return LoadCounts()
-    company_ids = _company_ids(connection, [p.company for p in latest.values()], seen_at)
+    company_ids = _company_ids(connection, [p.posting.company for p in latest.values()], seen_at)
     existing = _existing(connection, latest.keys())
     counts = LoadCounts()
-    new_rows: list[tuple[Posting, str]] = []
-    changed: list[tuple[dict[str, Any], Posting, str]] = []
+    new_rows: list[PreparedPosting] = []
+    changed: list[tuple[dict[str, Any], PreparedPosting]] = []
     touched_sources: list[int] = []
     touched_postings: list[int] = []
-    for key, posting in latest.items():
-        digest = content_hash(posting)
+    for key, prepared in latest.items():
         row = existing.get(key)
         if row is None:
-            new_rows.append((posting, digest))
-        elif row["content_hash"] != digest:
-            changed.append((row, posting, digest))
+            new_rows.append(prepared)
+        elif row["content_hash"] != prepared.digest:
+            changed.append((row, prepared))
         else:
             touched_sources.append(row["id"])
             touched_postings.append(row["posting_id"])
             # Seen earlier in this same run (a retried task): counted then, not again.
             if row["last_run_id"] != run_id:
                 counts.unchanged += 1
-    if new_rows:
-        links = _insert_new(
-            connection, new_rows, company_ids, run_id, source_name, seen_at, raw_sha256, policy
-        )
-        counts.duplicates = sum(1 for link in links if link.kind == "duplicate")
-        counts.reposts = sum(1 for link in links if link.kind == "repost")
-        counts.new = len(new_rows) - counts.duplicates - counts.reposts
+    links = match_new(connection, new_rows, seen_at=seen_at, policy=policy)
+    counts.duplicates = sum(1 for link in links if link.kind == "duplicate")
+    counts.reposts = sum(1 for link in links if link.kind == "repost")
+    counts.new = len(new_rows) - counts.duplicates - counts.reposts
+    counts.updated = len(changed)
+    stamp = _Stamp(run_id, source_name, seen_at, raw_sha256)
+    changed_values = [_changed_posting_row(prepared, company_ids, stamp) for _, prepared in changed]
     if changed:
-        _update_changed(connection, changed, company_ids, run_id, source_name, seen_at, raw_sha256)
-        counts.updated = len(changed)
+        _record_changes(
+            connection, [row["posting_id"] for row, _ in changed], changed_values, run_id, seen_at
+        )
+    if bulk:
+        _write_bulk(connection, new_rows, links, changed, changed_values, company_ids, stamp)
+    else:
+        if new_rows:
+            _insert_new(connection, new_rows, links, company_ids, stamp)
+        if changed:
+            _update_changed(connection, changed, changed_values, stamp)
     if touched_sources:
         _touch(connection, touched_sources, touched_postings, run_id, seen_at, raw_sha256)
-    reopened_ids = [row["posting_id"] for row, _, _ in changed] + touched_postings
+    reopened_ids = [row["posting_id"] for row, _ in changed] + touched_postings
     counts.reopened = reopen(connection, reopened_ids, run_id=run_id, now=seen_at)
     _add_counts(connection, run_id, source_name, counts)
     return counts
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """Who saw a batch, and when: written on every row the batch inserts or updates."""
+
+    run_id: int
+    source_name: str
+    seen_at: datetime
+    raw_sha256: str | None
+
+
+def match_new(
+    connection: Connection,
+    rows: Sequence[PreparedPosting],
+    *,
+    seen_at: datetime,
+    policy: DedupePolicy,
+) -> list[Link]:
+    """What each new listing is (new job, duplicate, repost), against the open postings of its
+    block and the listings before it in the batch. Reads only."""
+    if not rows:
+        return []
+    feats = [prepared.features for prepared in rows]
+    matcher = load_candidates(
+        connection, (f.block_key for f in feats if f.block_key), now=seen_at, policy=policy
+    )
+    return [
+        matcher.decide(index, f, prepared.posting.source, prepared.posting.board)
+        for index, (prepared, f) in enumerate(zip(rows, feats, strict=True))
+    ]
 
 
 def _add_counts(connection: Connection, run_id: int, source_name: str, counts: LoadCounts) -> None:
@@ -121,26 +201,36 @@ def _add_counts(connection: Connection, run_id: int, source_name: str, counts: L
     )
 
 
+_EXISTING = select(
+    source_table.c.source_id,
+    source_table.c.id,
+    source_table.c.posting_id,
+    source_table.c.content_hash,
+    source_table.c.last_run_id,
+).where(
+    source_table.c.source == bindparam("e_source"),
+    source_table.c.board == bindparam("e_board"),
+    source_table.c.source_id.in_(bindparam("e_ids", expanding=True)),
+)
+
+
 def _existing(
     connection: Connection, keys: Iterable[tuple[str, str, str]]
 ) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The listings already stored, one query per board (a batch is usually one board)."""
     by_board: dict[tuple[str, str], list[str]] = {}
     for source, board, source_id in keys:
         by_board.setdefault((source, board), []).append(source_id)
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
-    c = source_table.c
     for (source, board), ids in by_board.items():
         for start in range(0, len(ids), _IN_CHUNK):
-            query = select(c.id, c.posting_id, c.source_id, c.content_hash, c.last_run_id).where(
-                and_(
-                    c.source == source,
-                    c.board == board,
-                    c.source_id.in_(ids[start : start + _IN_CHUNK]),
-                )
-            )
-            for row in connection.execute(query).mappings():
-                found[(source, board, row["source_id"])] = dict(row)
+            params = {"e_source": source, "e_board": board, "e_ids": ids[start : start + _IN_CHUNK]}
+            for source_id, *values in connection.execute(_EXISTING, params):
+                found[(source, board, source_id)] = dict(zip(_EXISTING_NAMES, values, strict=True))
     return found
+
+
+_EXISTING_NAMES = ("id", "posting_id", "content_hash", "last_run_id")
 
 
 def _company_ids(
@@ -153,17 +243,26 @@ def _company_ids(
             wanted.setdefault(key, name)
     if not wanted:
         return {}
-    rows = [
-        {"name": name, "normalized_name": key, "created_at": now} for key, name in wanted.items()
-    ]
-    connection.execute(_insert_ignore(connection, company_table, ["normalized_name"]), rows)
+    ids = _stored_company_ids(connection, list(wanted))
+    missing = [key for key in wanted if key not in ids]
+    if missing:
+        rows = [{"name": wanted[key], "normalized_name": key, "created_at": now} for key in missing]
+        connection.execute(_insert_ignore(connection, company_table, ["normalized_name"]), rows)
+        ids.update(_stored_company_ids(connection, missing))
+    return ids
+
+
+_COMPANY_IDS = select(company_table.c.normalized_name, company_table.c.id).where(
+    company_table.c.normalized_name.in_(bindparam("c_names", expanding=True))
+)
+
+
+def _stored_company_ids(connection: Connection, keys: list[str]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    keys = list(wanted)
     for start in range(0, len(keys), _IN_CHUNK):
-        query = select(company_table.c.normalized_name, company_table.c.id).where(
-            company_table.c.normalized_name.in_(keys[start : start + _IN_CHUNK])
-        )
-        ids.update({row.normalized_name: row.id for row in connection.execute(query)})
+        params = {"c_names": keys[start : start + _IN_CHUNK]}
+        for name, row_id in connection.execute(_COMPANY_IDS, params):
+            ids[name] = row_id
     return ids
 
 
@@ -206,8 +305,10 @@ def posting_values(
         "salary_origin": salary.origin.value if salary else None,
         "salary_raw": salary.raw if salary else None,
         "skills": list(posting.skills),
+        "industry": posting.industry,
         "posted_at": posting.posted_at.astimezone(UTC) if posting.posted_at else None,
         "description_text": posting.description_text,
+        "description_html": posting.description_html,
         "fingerprint": posting.fingerprint,
         "content_hash": digest,
         "block_key": feats.block_key,
@@ -216,38 +317,118 @@ def posting_values(
     }
 
 
+def _new_posting_row(
+    prepared: PreparedPosting, link: Link, company_ids: dict[str, int], stamp: _Stamp
+) -> dict[str, Any]:
+    posting = prepared.posting
+    return {
+        **posting_values(posting, prepared.digest, company_ids, prepared.features),
+        **_link_columns(link),
+        "source": posting.source,
+        "board": posting.board,
+        "source_id": posting.source_id,
+        "first_seen_at": stamp.seen_at,
+        "last_seen_at": stamp.seen_at,
+        "updated_at": stamp.seen_at,
+        "first_run_id": stamp.run_id,
+        "last_run_id": stamp.run_id,
+    }
+
+
+def _changed_posting_row(
+    prepared: PreparedPosting, company_ids: dict[str, int], stamp: _Stamp
+) -> dict[str, Any]:
+    return {
+        **posting_values(prepared.posting, prepared.digest, company_ids, prepared.features),
+        "last_seen_at": stamp.seen_at,
+        "updated_at": stamp.seen_at,
+        "last_run_id": stamp.run_id,
+    }
+
+
+def _new_source_row(prepared: PreparedPosting, posting_id: int, stamp: _Stamp) -> dict[str, Any]:
+    posting = prepared.posting
+    return {
+        "posting_id": posting_id,
+        "source": posting.source,
+        "board": posting.board,
+        "source_id": posting.source_id,
+        "source_name": stamp.source_name,
+        "url": posting.url,
+        "content_hash": prepared.digest,
+        "raw_sha256": stamp.raw_sha256,
+        "first_seen_at": stamp.seen_at,
+        "last_seen_at": stamp.seen_at,
+        "first_run_id": stamp.run_id,
+        "last_run_id": stamp.run_id,
+    }
+
+
+# What a changed listing rewrites of its `posting_source` row.
+_SOURCE_UPDATES = (
+    "url",
+    "content_hash",
+    "raw_sha256",
+    "source_name",
+    "last_seen_at",
+    "last_run_id",
+)
+
+
+def _write_bulk(
+    connection: Connection,
+    new_rows: list[PreparedPosting],
+    links: list[Link],
+    changed: list[tuple[dict[str, Any], PreparedPosting]],
+    changed_values: list[dict[str, Any]],
+    company_ids: dict[str, int],
+    stamp: _Stamp,
+) -> None:
+    """New and changed rows of both tables, one upsert per table. A changed row's columns that
+    it does not update only need to be valid (the upsert discards them)."""
+    posting_ids = allocate_ids(connection, posting_table, len(new_rows))
+    source_ids = allocate_ids(connection, source_table, len(new_rows))
+    postings: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    for index, (prepared, link) in enumerate(zip(new_rows, links, strict=True)):
+        row = {"id": posting_ids[index], **_new_posting_row(prepared, link, company_ids, stamp)}
+        if isinstance(link.target, tuple):
+            column = "canonical_id" if link.kind == "duplicate" else "repost_of"
+            row[column] = posting_ids[link.target[1]]
+        postings.append(row)
+        sources.append({"id": source_ids[index], **_new_source_row(prepared, row["id"], stamp)})
+    for (existing, prepared), values in zip(changed, changed_values, strict=True):
+        posting = prepared.posting
+        postings.append(
+            {
+                "id": existing["posting_id"],
+                **values,
+                **_link_columns(Link("new")),
+                "source": posting.source,
+                "board": posting.board,
+                "source_id": posting.source_id,
+                "first_seen_at": stamp.seen_at,
+                "first_run_id": stamp.run_id,
+            }
+        )
+        sources.append(
+            {"id": existing["id"], **_new_source_row(prepared, existing["posting_id"], stamp)}
+        )
+    updated = list(changed_values[0]) if changed_values else []
+    upsert_by_id(connection, posting_table, postings, updated)
+    upsert_by_id(connection, source_table, sources, _SOURCE_UPDATES)
+
+
 def _insert_new(
     connection: Connection,
-    rows: list[tuple[Posting, str]],
+    rows: list[PreparedPosting],
+    links: list[Link],
     company_ids: dict[str, int],
-    run_id: int,
-    source_name: str,
-    seen_at: datetime,
-    raw_sha256: str | None,
-    policy: DedupePolicy,
-) -> list[Link]:
-    feats = [features(posting) for posting, _ in rows]
-    matcher = load_candidates(
-        connection, (f.block_key for f in feats if f.block_key), now=seen_at, policy=policy
-    )
-    links = [
-        matcher.decide(index, f, posting.source, posting.board)
-        for index, ((posting, _), f) in enumerate(zip(rows, feats, strict=True))
-    ]
+    stamp: _Stamp,
+) -> None:
     values = [
-        {
-            **posting_values(posting, digest, company_ids, f),
-            **_link_columns(link),
-            "source": posting.source,
-            "board": posting.board,
-            "source_id": posting.source_id,
-            "first_seen_at": seen_at,
-            "last_seen_at": seen_at,
-            "updated_at": seen_at,
-            "first_run_id": run_id,
-            "last_run_id": run_id,
-        }
-        for (posting, digest), f, link in zip(rows, feats, links, strict=True)
+        _new_posting_row(prepared, link, company_ids, stamp)
+        for prepared, link in zip(rows, links, strict=True)
     ]
     statement = insert(posting_table).returning(posting_table.c.id, sort_by_parameter_order=True)
     ids = [row.id for row in connection.execute(statement, values)]
@@ -255,24 +436,10 @@ def _insert_new(
     connection.execute(
         insert(source_table),
         [
-            {
-                "posting_id": posting_id,
-                "source": posting.source,
-                "board": posting.board,
-                "source_id": posting.source_id,
-                "source_name": source_name,
-                "url": posting.url,
-                "content_hash": digest,
-                "raw_sha256": raw_sha256,
-                "first_seen_at": seen_at,
-                "last_seen_at": seen_at,
-                "first_run_id": run_id,
-                "last_run_id": run_id,
-            }
-            for posting_id, (posting, digest) in zip(ids, rows, strict=True)
+            _new_source_row(prepared, posting_id, stamp)
+            for posting_id, prepared in zip(ids, rows, strict=True)
         ],
     )
-    return links
 
 
 def _link_columns(link: Link) -> dict[str, Any]:
@@ -305,26 +472,11 @@ def _resolve_batch_links(connection: Connection, ids: list[int], links: list[Lin
 
 def _update_changed(
     connection: Connection,
-    rows: list[tuple[dict[str, Any], Posting, str]],
-    company_ids: dict[str, int],
-    run_id: int,
-    source_name: str,
-    seen_at: datetime,
-    raw_sha256: str | None,
+    rows: list[tuple[dict[str, Any], PreparedPosting]],
+    posting_rows: list[dict[str, Any]],
+    stamp: _Stamp,
 ) -> None:
     # Bind names must differ from column names in an executemany UPDATE, hence the prefix.
-    posting_rows = [
-        {
-            **posting_values(posting, digest, company_ids, features(posting)),
-            "last_seen_at": seen_at,
-            "updated_at": seen_at,
-            "last_run_id": run_id,
-        }
-        for row, posting, digest in rows
-    ]
-    _record_changes(
-        connection, [row["posting_id"] for row, _, _ in rows], posting_rows, run_id, seen_at
-    )
     columns = list(posting_rows[0])
     connection.execute(
         update(posting_table)
@@ -332,32 +484,23 @@ def _update_changed(
         .values({column: bindparam(f"b_{column}") for column in columns}),
         [
             {"b_id": row["posting_id"], **{f"b_{k}": v for k, v in values.items()}}
-            for (row, _, _), values in zip(rows, posting_rows, strict=True)
+            for (row, _), values in zip(rows, posting_rows, strict=True)
         ],
-    )
-    source_columns = (
-        "url",
-        "content_hash",
-        "raw_sha256",
-        "source_name",
-        "last_seen_at",
-        "last_run_id",
     )
     connection.execute(
         update(source_table)
         .where(source_table.c.id == bindparam("b_id"))
-        .values({column: bindparam(f"b_{column}") for column in source_columns}),
+        .values({column: bindparam(f"b_{column}") for column in _SOURCE_UPDATES}),
         [
             {
                 "b_id": row["id"],
-                "b_url": posting.url,
-                "b_content_hash": digest,
-                "b_raw_sha256": raw_sha256,
-                "b_source_name": source_name,
-                "b_last_seen_at": seen_at,
-                "b_last_run_id": run_id,
+                **{
+                    f"b_{k}": v
+                    for k, v in _new_source_row(prepared, row["posting_id"], stamp).items()
+                    if k in _SOURCE_UPDATES
+                },
             }
-            for row, posting, digest in rows
+            for row, prepared in rows
         ],
     )
 

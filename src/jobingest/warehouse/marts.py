@@ -333,7 +333,7 @@ def _postings_daily(connection: Connection, now: datetime) -> list[dict[str, Any
 
 
 _PROFILE_ALL_VALUES = ("workplace", "employment_type", "level")
-_PROFILE_TOP = ("country", "city", "skill")
+_PROFILE_TOP = ("country", "city", "industry", "skill")
 
 
 def _role_profile(connection: Connection, min_n: int, now: datetime) -> list[dict[str, Any]]:
@@ -346,6 +346,7 @@ def _role_profile(connection: Connection, min_n: int, now: datetime) -> list[dic
         c.level,
         c.country,
         c.city,
+        c.industry,
         c.skills,
         c.posted_at,
         c.first_seen_at,
@@ -375,7 +376,7 @@ class _Profile:
 
     def add(self, row: Any) -> None:
         self.total += 1
-        for name in (*_PROFILE_ALL_VALUES, "country", "city"):
+        for name in (*_PROFILE_ALL_VALUES, "country", "city", "industry"):
             self.counters[name][getattr(row, name)] += 1
         for skill in set(row.skills or ()):
             self.counters["skill"][skill] += 1

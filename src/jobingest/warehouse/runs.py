@@ -12,12 +12,19 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, update
 
-from jobingest.warehouse.tables import IngestRun, IngestRunSource, Quarantine, RawPayload
+from jobingest.warehouse.tables import (
+    IngestRun,
+    IngestRunSource,
+    PostingSource,
+    Quarantine,
+    RawPayload,
+)
 
 run_table: Table = IngestRun.__table__  # type: ignore[attr-defined]
 run_source_table: Table = IngestRunSource.__table__  # type: ignore[attr-defined]
 quarantine_table: Table = Quarantine.__table__  # type: ignore[attr-defined]
 raw_table: Table = RawPayload.__table__  # type: ignore[attr-defined]
+listing_table: Table = PostingSource.__table__  # type: ignore[attr-defined]
 
 COUNTERS = (
     "pages", "fetched", "not_modified", "skipped", "bytes", "parsed", "new", "updated", "unchanged",
@@ -141,7 +148,7 @@ def last_good_payload(
     """The newest payload of this URL that parsed: what a 304 or an identical body stands for."""
     c = raw_table.c
     query = (
-        select(c.sha256, c.etag, c.last_modified, c.records, c.follow)
+        select(c.run_id, c.sha256, c.etag, c.last_modified, c.records, c.follow)
         .where(
             c.source_name == source_name,
             c.url == url,
@@ -153,6 +160,28 @@ def last_good_payload(
     )
     row = connection.execute(query).mappings().first()
     return dict(row) if row is not None else None
+
+
+def loaded_from_unindexed(
+    connection: Connection, *, source: str, board: str, since_run_id: int | None
+) -> bool:
+    """Whether a listing of this board was loaded, in run `since_run_id` or later, from a payload
+    that was never indexed: a run died between a page's data and its index row.
+
+    Those rows no longer point at the last indexed payload, so a 304 or an identical body cannot
+    stand for them (touching by that payload's hash would miss them and closing would follow).
+    """
+    ls, raw = listing_table.c, raw_table.c
+    indexed = select(raw.id).where(raw.sha256 == ls.raw_sha256, raw.records.is_not(None))
+    query = select(ls.id).where(
+        ls.source == source,
+        ls.board == board,
+        ls.raw_sha256.is_not(None),
+        ~indexed.exists(),
+    )
+    if since_run_id is not None:
+        query = query.where(ls.last_run_id >= since_run_id)
+    return connection.execute(query.limit(1)).first() is not None
 
 
 def quarantine(
@@ -259,7 +288,7 @@ def finish_run(
             reposts=sum(row["reposts"] for row in rows),
             closed=sum(row["closed"] for row in rows),
             quarantined=sum(row["quarantined"] for row in rows) + config_quarantined,
-            report=report,
+            report={**report, "status": status},
         )
     )
     return status

@@ -83,8 +83,15 @@ class Posting(SQLModel, table=True):
     salary_origin: str | None = None
     salary_raw: str | None = _text()
     skills: Any = _json_column()
+    industry: str | None = None
     posted_at: datetime | None = _ts()
     description_text: str | None = _text()
+    description_html: str | None = Field(
+        default=None,
+        sa_column=Column(Text, nullable=True),
+        description="Allow-list sanitised HTML (see jobingest.extract.sanitize); updated with "
+        "description_text, since formatting alone is not a content change.",
+    )
     fingerprint: str | None = Field(default=None, index=True)
     content_hash: str
     block_key: str | None = Field(
