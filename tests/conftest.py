@@ -6,6 +6,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -93,23 +94,33 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'warehouse.db'}"
         return
-    if postgres_problem:
+    from jobingest.warehouse.db import get_engine
+
+    with postgres_schema(postgres_problem, "jobingest_test") as schema:
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        yield url
+        get_engine(url).dispose()
+
+
+@contextmanager
+def postgres_schema(problem: str | None, prefix: str) -> Iterator[str]:
+    """A schema of its own on the test PostgreSQL, dropped afterwards; skips, or fails under
+    CI, when PostgreSQL is unreachable."""
+    if problem:
         if POSTGRES_REQUIRED:
-            pytest.fail(postgres_problem)
-        pytest.skip(postgres_problem)
+            pytest.fail(problem)
+        pytest.skip(problem)
     import psycopg
 
-    schema = f"jobingest_test_{uuid.uuid4().hex[:12]}"
+    from jobingest.warehouse.db import get_engine
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     try:
-        yield url
+        yield schema
     finally:
-        from jobingest.warehouse.db import get_engine
-
-        get_engine(url).dispose()
         get_engine.cache_clear()
         with psycopg.connect(plain, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -21,7 +21,7 @@ from sqlalchemy import MetaData, select
 
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
-from tests.conftest import EXAMPLES, POSTGRES_REQUIRED, POSTGRES_URL, write_sources
+from tests.conftest import EXAMPLES, POSTGRES_URL, postgres_schema, write_sources
 from tests.fakeboards import FakeBoards, Fault
 
 pytestmark = pytest.mark.slow
@@ -43,26 +43,12 @@ class Collect(logging.Handler):
 @pytest.fixture
 def secret_url(postgres_problem: str | None) -> Iterator[str]:
     """A PostgreSQL warehouse (own schema) whose URL carries the canary as its password."""
-    if postgres_problem:
-        if POSTGRES_REQUIRED:
-            pytest.fail(postgres_problem)
-        pytest.skip(postgres_problem)
-    import psycopg
-
-    schema = f"jobingest_secret_{uuid.uuid4().hex[:10]}"
-    plain = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    user_at = POSTGRES_URL.split("://", 1)[1].split("@", 1)
-    user = user_at[0].split(":", 1)[0]
-    url = f"postgresql+psycopg://{user}:{CANARY}@{user_at[1]}?options=-csearch_path%3D{schema}"
-    try:
+    with postgres_schema(postgres_problem, "jobingest_secret") as schema:
+        user_at = POSTGRES_URL.split("://", 1)[1].split("@", 1)
+        user = user_at[0].split(":", 1)[0]
+        url = f"postgresql+psycopg://{user}:{CANARY}@{user_at[1]}?options=-csearch_path%3D{schema}"
         yield url
-    finally:
         get_engine(url).dispose()
-        get_engine.cache_clear()
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from jobingest.bench.load import unblocked
 from jobingest.content.compare import load_comparison, render
 from jobingest.models import (
     EmploymentType,
@@ -34,7 +34,7 @@ from jobingest.models import (
 )
 from jobingest.warehouse import runs
 from jobingest.warehouse.db import get_engine, upgrade
-from jobingest.warehouse.load import PreparedPosting, load_batch, prepare_postings
+from jobingest.warehouse.load import load_batch, prepare_postings
 from jobingest.warehouse.marts import refresh_marts
 
 ROLES = [
@@ -102,10 +102,7 @@ def _load(engine: object, batch: list[Posting], run_id: int) -> None:
     """The real loader without cross-source matching (no block key): the generated postings
     are distinct jobs by construction, and matching is benchmarked in bench_dedupe.py."""
     seen = NOW - timedelta(days=int(batch[0].source_id) % 300)
-    prepared = [
-        PreparedPosting(p.posting, p.digest, replace(p.features, block_key=None))
-        for p in prepare_postings(batch)
-    ]
+    prepared = [unblocked(p) for p in prepare_postings(batch)]
     with engine.begin() as connection:  # type: ignore[attr-defined]
         load_batch(connection, prepared, run_id=run_id, source_name="bench", seen_at=seen)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,6 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from jobingest.bench.corpus import Corpus
+from jobingest.bench.warehouses import fresh_warehouse
 from jobingest.settings import Settings
 from jobingest.warehouse import runs as run_rows
 from jobingest.warehouse.db import get_engine, upgrade
@@ -71,7 +71,7 @@ def measure_load(settings: Settings, n_rows: int, *, runs: int = 3) -> list[dict
                 rates.setdefault(name, []).append(_timed_load(engine, items, run_id, seen, size))
         with _scratch(url) as engine:
             run_id = _start_run(engine)
-            unmatched = [_unblocked(item) for item in prepared]
+            unmatched = [unblocked(item) for item in prepared]
             rates.setdefault("unmatched", []).append(
                 _timed_load(engine, unmatched, run_id, SEEN, size)
             )
@@ -133,7 +133,7 @@ def _median(rates: Sequence[_Rate], which: int) -> int | None:
     return round(statistics.median(rate[which] for rate in rates)) if rates else None
 
 
-def _unblocked(item: PreparedPosting) -> PreparedPosting:
+def unblocked(item: PreparedPosting) -> PreparedPosting:
     """The same posting with no block, so no candidates: the load without its matching."""
     return PreparedPosting(item.posting, item.digest, replace(item.features, block_key=None))
 
@@ -219,27 +219,15 @@ def _orm_rates(engine: Engine, prepared: list[PreparedPosting]) -> _Rate:
 @contextmanager
 def _scratch(url: str) -> Iterator[Engine]:
     """An empty, migrated warehouse beside the one `url` names, removed afterwards."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="jobingest-bench-") as folder:
-            scratch = f"sqlite:///{Path(folder) / 'warehouse.db'}"
-            upgrade(scratch)
-            try:
-                yield get_engine(scratch)
-            finally:
-                get_engine(scratch).dispose()
-        return
-    schema = f"jobingest_bench_{uuid.uuid4().hex[:12]}"
-    admin = get_engine(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')  # sql: identifiers only
-    scratch = parsed.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False
-    )
-    try:
+    database = make_url(url).get_backend_name()
+    with (
+        tempfile.TemporaryDirectory(prefix="jobingest-bench-") as folder,
+        fresh_warehouse(
+            database, Path(folder), raw_store=str(Path(folder) / "raw"),
+            postgres_url=url if database == "postgresql" else None,
+        ) as settings,
+    ):  # fmt: skip
+        scratch = settings.database_url.get_secret_value()
         upgrade(scratch)
         yield get_engine(scratch)
-    finally:
         get_engine(scratch).dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')  # sql: identifiers only
