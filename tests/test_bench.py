@@ -21,6 +21,7 @@ ROWS = (
     "replay raw→parse→extract→dedupe→load, PostgreSQL, 2 processes",
     "fetch night: 4 sources at a time, politeness limits",
     "incremental night (unchanged boards, 304s): time",
+    "incremental night: CPU time (pipeline and loopback boards)",
     "incremental night: body bytes received",
     "load: load_batch upserts, SQLite",
     "load: load_batch upserts, PostgreSQL",

@@ -1,7 +1,8 @@
-"""The bulk load path (driver executemany on SQLite, COPY + INSERT … ON CONFLICT on PostgreSQL)
-leaves exactly the rows the plain SQLAlchemy Core path leaves: postings with their duplicate and
-repost links, listings, versions, companies and run counts, over a night of new listings, a
-retried batch, and a next night of changed, unchanged, reopened and reposted ones."""
+"""The bulk load path (driver executemany on SQLite; on PostgreSQL COPY + INSERT … ON CONFLICT
+for big batches, pipelined inserts for small ones) leaves exactly the rows the plain SQLAlchemy
+Core path leaves: postings with their duplicate and repost links, listings, versions, companies
+and run counts, over a night of new listings in big batches, a retried batch, and a next night
+of changed, unchanged, reopened and reposted ones in small batches."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from jobingest.warehouse import runs
 from jobingest.warehouse.db import get_engine, upgrade
 from jobingest.warehouse.load import (
     LoadCounts,
+    Seen,
     load_batch,
     posting_table,
     prepare_postings,
@@ -27,7 +29,8 @@ from jobingest.warehouse.load import (
 NIGHT_ONE = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
 NIGHT_TWO = NIGHT_ONE + timedelta(days=1)
 TABLES = ("company", "posting", "posting_source", "posting_version", "ingest_run_source")
-BATCH = 60
+BIG_BATCH = 120  # PostgreSQL stages these with COPY (bulk._COPY_FROM_ROWS is 100)
+SMALL_BATCH = 60
 
 
 def _corpus(n: int) -> list[Posting]:
@@ -41,19 +44,20 @@ def _load(
     run_id: int,
     seen_at: datetime,
     bulk: bool,
+    batch: int = SMALL_BATCH,
 ) -> list[LoadCounts]:
     items = prepare_postings(postings) if bulk else list(postings)
     return [
         load_batch(
             connection,
-            items[start : start + BATCH],
+            items[start : start + batch],
             run_id=run_id,
             source_name="corpus",
             seen_at=seen_at,
             raw_sha256="a" * 64,
             bulk=bulk,
         )
-        for start in range(0, len(items), BATCH)
+        for start in range(0, len(items), batch)
     ]
 
 
@@ -93,10 +97,12 @@ def _two_nights(url: str, *, bulk: bool) -> list[dict[str, Any]]:
     engine = get_engine(url)
     with engine.begin() as connection:
         run_one = _start(connection, NIGHT_ONE)
-    for start in range(0, len(first), 120):  # two transactions of two batches each
+    for start in range(0, len(first), BIG_BATCH):  # two transactions of one big batch each
         with engine.begin() as connection:
-            chunk = first[start : start + 120]
-            counts = _load(connection, chunk, run_id=run_one, seen_at=NIGHT_ONE, bulk=bulk)
+            chunk = first[start : start + BIG_BATCH]
+            counts = _load(
+                connection, chunk, run_id=run_one, seen_at=NIGHT_ONE, bulk=bulk, batch=BIG_BATCH
+            )
             reported.append({"night_one": counts})
     before_retry = _snapshot(url)
     with engine.begin() as connection:
@@ -179,3 +185,76 @@ def test_bulk_and_plain_loads_leave_identical_warehouses(settings: Settings) -> 
     assert sum(c.reposts for c in night_two) >= 1
     assert sum(c.reopened for c in night_two) >= 1
     assert sum(c.duplicates for counts in bulk_counts for c in next(iter(counts.values()))) > 20
+
+
+def _payloads(postings: Sequence[Posting], at: datetime) -> list[tuple[Seen, list[Posting]]]:
+    """The postings as career pages of three listings each, fetched a minute apart."""
+    return [
+        (Seen(at + timedelta(minutes=index), f"{index:064x}"), list(postings[start : start + 3]))
+        for index, start in enumerate(range(0, len(postings), 3))
+    ]
+
+
+def _nights_of_pages(url: str, *, one_batch: bool) -> list[LoadCounts]:
+    corpus = _corpus(90)
+    night_two = [_changed(p, i) if i % 2 else p for i, p in enumerate(corpus[:45])] + corpus[45:]
+    counts = []
+    for at, postings in ((NIGHT_ONE, corpus[:60]), (NIGHT_TWO, night_two)):
+        with get_engine(url).begin() as connection:
+            run_id = _start(connection, at)
+            pages = _payloads(postings, at)
+            if one_batch:
+                items = [p for _, listed in pages for p in listed]
+                seen = [evidence for evidence, listed in pages for _ in listed]
+                counts.append(
+                    load_batch(
+                        connection,
+                        items,
+                        run_id=run_id,
+                        source_name="corpus",
+                        seen_at=at,
+                        seen=seen,
+                    )
+                )
+                continue
+            for evidence, listed in pages:
+                counts.append(
+                    load_batch(
+                        connection,
+                        listed,
+                        run_id=run_id,
+                        source_name="corpus",
+                        seen_at=evidence.at,
+                        raw_sha256=evidence.raw_sha256,
+                    )
+                )
+    return counts
+
+
+def test_one_batch_of_many_pages_stamps_each_listing_with_its_own_page(settings: Settings) -> None:
+    """A replay loads a career site's one-posting pages as one batch: every listing still gets
+    its own page's hash and time (first and last seen, versions), as page-by-page loads give."""
+    url = settings.database_url.get_secret_value()
+    upgrade(url)
+    by_page = _nights_of_pages(url, one_batch=False)
+    paged = _snapshot(url)
+    _wipe(url)
+    batched = _nights_of_pages(url, one_batch=True)
+    together = _snapshot(url)
+
+    def total(counts: list[LoadCounts], name: str) -> int:
+        return sum(getattr(c, name) for c in counts)
+
+    for name in ("new", "updated", "unchanged", "duplicates", "reposts", "reopened"):
+        assert total(batched, name) == total(by_page, name), name
+    assert total(batched, "updated") > 0 and total(batched, "unchanged") > 0
+    for table in ("company", "posting", "posting_source", "ingest_run_source"):
+        assert together[table] == paged[table], table
+    assert sorted(map(_without_id, together["posting_version"]), key=repr) == sorted(
+        map(_without_id, paged["posting_version"]), key=repr
+    )
+    with get_engine(url).connect() as connection:
+        stamps = connection.execute(
+            select(source_table.c.raw_sha256, source_table.c.first_seen_at)
+        ).all()
+    assert len({sha for sha, _ in stamps}) > 20, "each listing keeps its own page's hash"

@@ -58,7 +58,7 @@ def _load(url: str, postings: list[Posting], run_id: int, at: datetime):  # type
 
 def test_migrations_build_exactly_the_models_schema(database_url: str) -> None:
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == "0002"
     with get_engine(database_url).connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), metadata)
     assert diff == [], f"tables.py and the migrations disagree; add a migration: {diff}"

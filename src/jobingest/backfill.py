@@ -55,6 +55,7 @@ from jobingest.warehouse.db import get_engine
 from jobingest.warehouse.load import (
     LoadCounts,
     PreparedPosting,
+    Seen,
     load_batch,
     posting_table,
     source_table,
@@ -434,29 +435,72 @@ def _replay_payloads(
         # Survey rows are keyed by their content: a changed mapping would add rows beside the
         # old ones instead of replacing them.
         raise BackfillError(f"{entry.kind} is a survey source; surveys are not replayed")
+    pending = _Pending(settings.load_batch_size)
+
+    def flush() -> None:
+        kept = _latest_evidence(connection, pending.items, pending.seen)
+        totals.left_alone += len(pending.items) - len(kept)
+        if kept:
+            counts = load_batch(
+                connection,
+                [pending.items[index] for index in kept],
+                run_id=run_id,
+                source_name=chunk.source_name,
+                seen_at=pending.seen[kept[0]].at,
+                policy=dedupe_policy(settings),
+                seen=[pending.seen[index] for index in kept],
+            )
+            _add(totals.counts, counts)
+        pending.clear()
+
     for payload in payloads:
-        fetched_at = _utc(payload["fetched_at"])
         found = ready.get(payload["id"])
         parsed = found.parsed if found else _parse_stored(
             connector, store, payload, _record_context(settings, entry, connector, payload)
         )  # fmt: skip
-        current = _prepared(_latest_evidence(connection, parsed.postings, fetched_at), found)
         totals.payloads += 1
         totals.parsed += len(parsed.postings)
-        totals.left_alone += len(parsed.postings) - len(current)
         totals.rejected.extend((payload["sha256"], item) for item in parsed.rejected)
-        for start in range(0, len(current), settings.load_batch_size):
-            counts = load_batch(
-                connection,
-                current[start : start + settings.load_batch_size],
-                run_id=run_id,
-                source_name=chunk.source_name,
-                seen_at=fetched_at,
-                raw_sha256=payload["sha256"],
-                policy=dedupe_policy(settings),
-            )
-            _add(totals.counts, counts)
+        seen = Seen(_utc(payload["fetched_at"]), payload["sha256"])
+        # A listing twice in one payload loads once, as its last occurrence (as load_batch
+        # keeps it); a listing seen again in a later payload loads after the earlier one.
+        listed = {_key(item): item for item in _prepared(parsed.postings, found)}
+        for item in listed.values():
+            if pending.must_flush_before(item):
+                flush()
+            pending.add(item, seen)
+    if pending.items:
+        flush()
     return totals
+
+
+class _Pending:
+    """Listings of consecutive payloads waiting to load as one batch (a career site's pages
+    hold one posting each, and a batch per page would cost a dozen statements per posting).
+    A listing already waiting flushes the batch first, so its sightings load in order, as
+    they would payload by payload."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(size, 1)
+        self.items: list[Posting | PreparedPosting] = []
+        self.seen: list[Seen] = []
+        self._keys: set[tuple[str, str, str]] = set()
+
+    def must_flush_before(self, item: Posting | PreparedPosting) -> bool:
+        return len(self.items) >= self.size or _key(item) in self._keys
+
+    def add(self, item: Posting | PreparedPosting, seen: Seen) -> None:
+        self.items.append(item)
+        self.seen.append(seen)
+        self._keys.add(_key(item))
+
+    def clear(self) -> None:
+        self.items, self.seen, self._keys = [], [], set()
+
+
+def _key(item: Posting | PreparedPosting) -> tuple[str, str, str]:
+    posting = item.posting if isinstance(item, PreparedPosting) else item
+    return (posting.source, posting.board, posting.source_id)
 
 
 def _parse_stored(
@@ -480,17 +524,18 @@ def _prepared(
 
 
 def _latest_evidence(
-    connection: Connection, postings: list[Posting], fetched_at: datetime
-) -> list[Posting]:
-    """The postings this payload may update: listings not yet in the warehouse, or open ones no
-    payload has seen after this one."""
-    if not postings:
+    connection: Connection, items: Sequence[Posting | PreparedPosting], seen: Sequence[Seen]
+) -> list[int]:
+    """Positions of the listings these payloads may update: listings not yet in the
+    warehouse, or open ones no payload has seen after the one that lists them here."""
+    if not items:
         return []
     ps, p = source_table.c, posting_table.c
     known: dict[tuple[str, str, str], tuple[datetime, datetime | None]] = {}
     by_board: dict[tuple[str, str], list[str]] = {}
-    for posting in postings:
-        by_board.setdefault((posting.source, posting.board), []).append(posting.source_id)
+    keys = [_key(item) for item in items]
+    for source, board, source_id in keys:
+        by_board.setdefault((source, board), []).append(source_id)
     for (source, board), ids in by_board.items():
         for start in range(0, len(ids), 500):
             query = (
@@ -505,10 +550,10 @@ def _latest_evidence(
             for row in connection.execute(query):
                 known[(source, board, row.source_id)] = (row.last_seen_at, row.closed_at)
     keep = []
-    for posting in postings:
-        seen = known.get((posting.source, posting.board, posting.source_id))
-        if seen is None or (seen[1] is None and _utc(seen[0]) <= fetched_at):
-            keep.append(posting)
+    for index, key in enumerate(keys):
+        found = known.get(key)
+        if found is None or (found[1] is None and _utc(found[0]) <= seen[index].at):
+            keep.append(index)
     return keep
 
 

@@ -37,12 +37,20 @@ def load_sources(path: str | Path) -> SourcesPlan:
     """Read and check a sources file; raises ConfigError only when the file as a whole is unusable."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = _safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read sources file {path}: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"sources file {path} is not valid YAML: {exc}") from exc
     return check_sources(document, base_dir=path.resolve().parent)
+
+
+def _safe_load(text: str) -> Any:
+    """libyaml's safe loader where PyYAML was built with it: a 5,000-board file reads ~10x
+    faster than with the pure-Python one."""
+    if yaml.__with_libyaml__:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    return yaml.safe_load(text)
 
 
 def check_sources(document: Any, *, base_dir: Path) -> SourcesPlan:

@@ -15,6 +15,7 @@ import email.utils
 import ssl
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +69,13 @@ class FetchStats:
     retries: int = 0
     bytes_received: int = 0
     waits: list[float] = field(default_factory=list)
+    host_requests: Counter[str] = field(default_factory=Counter)  # redirects counted too
+
+    def politeness_floor(self, rate: float) -> float:
+        """The shortest time these requests could take at `rate` starts per second per host:
+        what the busiest host's requests need, however fast everything else is."""
+        busiest = max(self.host_requests.values(), default=0)
+        return max(busiest - 1, 0) / rate
 
 
 class HostLimiter:
@@ -208,6 +216,7 @@ class Fetcher:
         for _ in range(self._settings.http_max_redirects + 1):
             self._check_url(current)
             host = urlsplit(current).netloc.lower()
+            self.stats.host_requests[host] += 1
             with (
                 self._limiter.slot(host),
                 _refusals_as_unsafe(current),

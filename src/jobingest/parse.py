@@ -85,6 +85,33 @@ def _no_nul(text: str) -> str:
 
 
 def _without_nul(model: _Model) -> _Model:
+    return _rebuilt_without_nul(model) if _has_nul(model) else model
+
+
+def _has_nul(model: BaseModel) -> bool:
+    """Whether a string of the model (or of a model or list in it) may hold a NUL: a read-only walk
+    of what `_rebuilt_without_nul` walks, so a posting without one (nearly all) is not copied.
+    Extra fields (no contract model allows them) are left to that walk."""
+    if model.__pydantic_extra__:
+        return True
+    for value in model.__dict__.values():
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, BaseModel):
+            if _has_nul(value):
+                return True
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    if _has_nul(item):
+                        return True
+                elif isinstance(item, str) and "\x00" in item:
+                    return True
+    return False
+
+
+def _rebuilt_without_nul(model: _Model) -> _Model:
     updates: dict[str, object] = {}
     for name, value in model:
         if isinstance(value, str) and "\x00" in value:

@@ -33,6 +33,9 @@ class Night:
     boards: int
     failed: int
     not_modified: int
+    requests: int = 0
+    floor: float = 0.0  # seconds the busiest host's requests need at the politeness rate
+    cpu_seconds: float = 0.0  # this process: the pipeline and the loopback boards it talks to
 
     @property
     def boards_per_second(self) -> float:
@@ -63,14 +66,14 @@ def run_night(settings: Settings, sources_file: Path, day: date, *, workers: int
     run_id, plan = pipeline.start_run(settings, sources_file, clock=clock)
     store = RawStore(settings.raw_store)
     with open_fetcher(settings) as fetcher:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with ThreadPoolExecutor(workers) as pool:
             outcomes = list(
                 pool.map(
                     lambda e: _ingest(settings, run_id, e, fetcher, store, clock), plan.enabled
                 )
             )
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     report = pipeline.finish_run(settings, run_id, plan, clock=clock)
     return Night(
         seconds=seconds,
@@ -78,6 +81,9 @@ def run_night(settings: Settings, sources_file: Path, day: date, *, workers: int
         boards=len(outcomes),
         failed=sum(not ok for ok in outcomes),
         not_modified=report.total("not_modified"),
+        requests=fetcher.stats.requests,
+        floor=fetcher.stats.politeness_floor(settings.http_per_host_rps),
+        cpu_seconds=cpu,
     )
 
 

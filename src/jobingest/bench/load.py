@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -29,6 +29,7 @@ from jobingest.bench.corpus import Corpus
 from jobingest.bench.warehouses import fresh_warehouse
 from jobingest.settings import Settings
 from jobingest.warehouse import runs as run_rows
+from jobingest.warehouse.bulk import allocate_ids, upsert_by_id
 from jobingest.warehouse.db import get_engine, upgrade
 from jobingest.warehouse.identity import DedupePolicy
 from jobingest.warehouse.load import (
@@ -37,6 +38,7 @@ from jobingest.warehouse.load import (
     match_new,
     posting_values,
     prepare_postings,
+    source_table,
 )
 from jobingest.warehouse.tables import Posting as PostingRow
 from jobingest.warehouse.tables import PostingSource
@@ -69,6 +71,7 @@ def measure_load(settings: Settings, n_rows: int, *, runs: int = 3) -> list[dict
             for name, items, day in nights:
                 seen = SEEN + timedelta(days=day)
                 rates.setdefault(name, []).append(_timed_load(engine, items, run_id, seen, size))
+            rates.setdefault("listings", []).append(_timed_listing_upserts(engine, run_id, size))
         with _scratch(url) as engine:
             run_id = _start_run(engine)
             unmatched = [unblocked(item) for item in prepared]
@@ -92,6 +95,8 @@ def measure_load(settings: Settings, n_rows: int, *, runs: int = 3) -> list[dict
         figure("upsert new postings (plain Core path)", rates["plain"], orm, note),
         figure("upsert new postings, no matching (bulk)", rates["unmatched"], orm, note),
         figure("upsert changed postings (with versions)", rates["changed"]),
+        figure("upsert listing rows alone (posting_source, bulk)", rates["listings"], (),
+               "12 narrow columns: the upsert itself, without the wide posting row"),
         figure("unchanged postings (seen again)", rates["unchanged"]),
         {**figure("matcher share of new-posting load", []), "unit": "%",
          "value": round(100 * statistics.median(matcher), 1)},
@@ -169,6 +174,29 @@ def _timed_load(
                 seen_at=seen, bulk=bulk,
             )  # fmt: skip
     return _rates(len(prepared), wall, cpu)
+
+
+def _timed_listing_upserts(engine: Engine, run_id: int, size: int) -> _Rate:
+    """`upsert_by_id` of new `posting_source` rows (a second listing of every stored posting),
+    in batches of `size`, a transaction each: the bulk path on a narrow row."""
+    with engine.connect() as connection:
+        listed = [dict(row) for row in connection.execute(select(source_table)).mappings()]
+    wall, cpu = time.perf_counter(), time.process_time()
+    for first in range(0, len(listed), size):
+        with engine.begin() as connection:
+            batch = listed[first : first + size]
+            ids = allocate_ids(connection, source_table, len(batch))
+            rows = [
+                {
+                    **row,
+                    "id": new_id,
+                    "source_id": f"{row['source_id']}-again",
+                    "last_run_id": run_id,
+                }
+                for row, new_id in zip(batch, ids, strict=True)
+            ]
+            upsert_by_id(connection, source_table, rows, ("last_seen_at", "last_run_id"))
+    return _rates(len(listed), wall, cpu)
 
 
 def _rates(rows: int, wall: float, cpu: float) -> _Rate:

@@ -134,6 +134,13 @@ def _fetch_rows(
         ratio_kind="share",
         lower_is_better=True,
     )
+    cpu = Row(
+        "incremental night: CPU time (pipeline and loopback boards)",
+        "s",
+        "first night",
+        ratio_kind="share",
+        lower_is_better=True,
+    )
     body = Row(
         "incremental night: body bytes received",
         "bytes",
@@ -161,14 +168,22 @@ def _fetch_rows(
             fetch.baseline.append(alone.boards_per_second)
             seconds.ours.append(second.seconds)
             seconds.baseline.append(first.seconds)
+            cpu.ours.append(second.cpu_seconds)
+            cpu.baseline.append(first.cpu_seconds)
             body.ours.append(second.body_bytes)
             body.baseline.append(first.body_bytes)
             failed = first.failed + second.failed + alone.failed
-    seconds.note = f"{second.not_modified:,} of the second night's responses were 304"
+    seconds.note = (
+        f"{second.not_modified:,} of the second night's {second.requests:,} responses were 304 "
+        f"(first night: {first.requests:,} requests); the politeness limit alone "
+        f"({settings.http_per_host_rps:g} requests/s per host) needs {second.floor:.1f} s for "
+        "the busiest host's requests, either night"
+    )
+    cpu.note = "process CPU while the night ran, server threads included"
     body.note = "bytes on the wire after decompression" + (
         f"; {failed} source(s) failed" if failed else ""
     )
-    return [fetch, seconds, body]
+    return [fetch, seconds, cpu, body]
 
 
 def _load_rows(
@@ -193,7 +208,11 @@ def _load_rows(
         row.ours = [float(v) for v in new["values"]]
         row.baseline = [float(new["baseline_value"])]
         share = figures["matcher share of new-posting load"]["value"]
-        row.note = f"{options.load_rows:,} new rows; {new['note']}; dedupe matching {share}% of it"
+        narrow = figures["upsert listing rows alone (posting_source, bulk)"]["value"]
+        row.note = (
+            f"{options.load_rows:,} new rows; {new['note']}; dedupe matching {share}% of it; "
+            f"the same upsert of narrow posting_source rows alone: {narrow:,} rows/s"
+        )
     return rows
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from jobingest.extract.employment import employment_type_from_label, employment_type_from_text
-from jobingest.extract.level import classify_level
+from jobingest.extract.level import level_from_title
 from jobingest.extract.location import (
     identify_places,
     workplace_from_description,
@@ -34,7 +34,7 @@ def enrich(posting: Posting, *, fetched_on: date, hours_per_year: int = 2080) ->
     if posting.level is None:
         # Title only: years asked in a description disagree with boards' own levels too often
         # (LinkedIn "Entry level" posts asking 6 years) to count as evidence here.
-        level = classify_level(posting.title).level
+        level = level_from_title(posting.title)
         if level is not None:
             updates["level"] = level
     if posting.role is None:

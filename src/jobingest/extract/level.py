@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jobingest.extract.fold import fold, squash, strip_gender_markers
 from jobingest.models import Level
@@ -395,3 +396,10 @@ def classify_level(
                 f"{winner.level.value}; {winner_name} wins"
             )
     return LevelResult(winner.level, round(max(confidence, 0.3), 2), evidence + notes)
+
+
+@lru_cache(maxsize=16_384)
+def level_from_title(title: str) -> Level | None:
+    """`classify_level(title).level`, cached: a replay sees the same few thousand titles over and
+    over, and enrich reads the level from the title alone."""
+    return classify_level(title).level

@@ -133,6 +133,10 @@ class _Index:
     roles: tuple[_Role, ...]
     exact: dict[tuple[str, ...], _Alias]
     by_token: dict[str, tuple[_Alias, ...]]
+    # Each alias once, under the token of it that fewest aliases share, and where it stands
+    # in roles.yaml: `_token_hit` looks up only these short lists.
+    by_rarest: dict[str, tuple[_Alias, ...]]
+    position: dict[tuple[str, ...], int]
     vocabulary: tuple[str, ...]
     joined: dict[str, _Alias]
     not_roles: tuple[tuple[str, ...], ...]
@@ -190,11 +194,17 @@ def _index() -> _Index:
             raise ValueError(f"field {field!r} names unknown role {name!r}")
         tokens = _tokenize(_clean(str(field)))
         fields[tokens] = _Alias(tokens, by_name[name])
+    by_rarest: dict[str, list[_Alias]] = {}
+    for alias in exact.values():
+        rarest = min(alias.tokens, key=lambda token: (len(by_token[token]), token))
+        by_rarest.setdefault(rarest, []).append(alias)
     return _Index(
         version=str(data["version"]),
         roles=tuple(roles),
         exact=exact,
         by_token={token: tuple(aliases) for token, aliases in by_token.items()},
+        by_rarest={token: tuple(aliases) for token, aliases in by_rarest.items()},
+        position={tokens: position for position, tokens in enumerate(exact)},
         vocabulary=tuple(sorted(by_token)),
         joined={" ".join(tokens): alias for tokens, alias in exact.items()},
         not_roles=not_roles,
@@ -315,18 +325,21 @@ def _exact_hit(raw: tuple[str, ...], stripped: tuple[str, ...], order: int) -> _
 def _token_hit(tokens: tuple[str, ...], order: int) -> _Hit | None:
     index = _index()
     present = set(tokens)
+    fitting = [
+        alias
+        for token in present
+        for alias in index.by_rarest.get(token, ())
+        if present.issuperset(alias.tokens)
+    ]
+    # By the alias's first token in the title, then by roles.yaml: not set order (which follows
+    # each process's string hash seed), so a tie between aliases goes the same way in every run.
+    first = {token: rank for rank, token in enumerate(dict.fromkeys(tokens))}
+    fitting.sort(key=lambda a: (min(first[t] for t in a.tokens), index.position[a.tokens]))
     best: _Hit | None = None
-    seen: set[tuple[str, ...]] = set()
-    # In title order, not set order (which follows each process's string hash seed), so a tie
-    # between aliases goes the same way in every run.
-    for token in dict.fromkeys(tokens):
-        for alias in index.by_token.get(token, ()):
-            if alias.tokens in seen or not present.issuperset(alias.tokens):
-                continue
-            seen.add(alias.tokens)
-            hit = _score(alias, tokens, order)
-            if hit is not None and (best is None or hit.key > best.key):
-                best = hit
+    for alias in fitting:
+        hit = _score(alias, tokens, order)
+        if hit is not None and (best is None or hit.key > best.key):
+            best = hit
     return best
 
 

@@ -228,6 +228,14 @@ def period_of_group(match: re.Match[str]) -> PayPeriod | str | None:
 # --- context -------------------------------------------------------------------------------
 
 SENTENCE_END = re.compile(r"[.!?](?= {1,3}[A-ZÄÖÜÉÈÀÁÍÓÚÑ¿¡]|\n)|[\n;•·|]")
+# SENTENCE_END in parts, for finding its one-character matches with `str.find`: a stop ends a
+# sentence when AFTER_STOP follows it, a separator always does.
+SENTENCE_STOPS = ".!?"
+SENTENCE_SEPARATORS = "\n;•·|"
+AFTER_STOP = re.compile(r" {1,3}[A-ZÄÖÜÉÈÀÁÍÓÚÑ¿¡]|\n")
+# Characters neither PAY_WORDS nor SOFT_PAY can match (their matches are letters, spaces and
+# hyphens): a scan for them may start after any of these.
+WORD_BREAKS = "\n.,;:!?()•·|0123456789"
 PAY_WORDS = re.compile(
     r"\b(?:salary|salaries|pay|pays|paid|paying|payrate|compensation|comp|base|wages?|rate|remuneration"
     r"|earn|earnings|income|ote|gross)\b"
@@ -243,6 +251,7 @@ PAY_WORD_SCAN = WordPattern(
      "income", "ote", "gross", "gehalt", "vergütung", "verdienst", "lohn", "löhne", "entgelt",
      "bezahlung", "brut", "rémunér", "fourchette", "tjm", "taux journalier", "sueldo",
      "retribuci", "wynagrodzenie"),
+    never_inside=WORD_BREAKS,
 )  # fmt: skip
 BASE_WORDS = re.compile(
     r"\b(?:base|basic|grundgehalt|fixum|fixe?|salaire de base|salario base|fijo)\b", re.IGNORECASE
@@ -257,6 +266,7 @@ SOFT_PAY_SCAN = WordPattern(
     SOFT_PAY,
     ("ote", "on-target", "on target", "target earnings", "total earnings", "commission",
      "incentive", "variable", "total comp", "tc", "provision", "comisi"),
+    never_inside=WORD_BREAKS,
 )  # fmt: skip
 NOT_PAY = re.compile(
     r"\b(?:bonus(?:es)?|equity|stock|rsus?|options|shares|signing|sign-on|sign on|relocation"

@@ -52,10 +52,12 @@ _CLEANER = nh3.Cleaner(
 _PRE_NEWLINE = re.compile(r"<pre>\n")
 # Control characters (a literal or a `&#x1f;`) are no text; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # A lone surrogate (JSON allows "\ud800") cannot be encoded for the parser: U+FFFD instead.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A tag of the cleaner's output: attribute values are always double-quoted, `"` escaped.
 _TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
+_NOT_SPACE = re.compile(r"\S")
 _MAX_PASSES = 4
 _MAX_DEPTH = 256
 _OPEN_OR_CLOSE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)")
@@ -78,15 +80,21 @@ def sanitize_html(markup: str | None) -> str | None:
     """
     if markup is None or _too_deep(markup):
         return None
-    cleaned = _clean_once(_SURROGATE.sub("\ufffd", markup))
+    if not markup.isascii():
+        markup = _SURROGATE.sub("\ufffd", markup)
+    cleaned = _clean_once(markup)
+    if cleaned != markup:  # else cleaning `cleaned` again gives `cleaned`: it is the fixed point
+        cleaned = _fixed_point(cleaned)
+    return cleaned if _has_text(cleaned) and not _too_deep(cleaned) else None
+
+
+def _fixed_point(cleaned: str) -> str:
     for _ in range(_MAX_PASSES):
         again = _clean_once(cleaned)
         if again == cleaned:
-            break
+            return cleaned
         cleaned = again
-    else:
-        cleaned = _clean_once(_TAG.sub(" ", cleaned))  # tags gone: nothing left to nest
-    return cleaned if _has_text(cleaned) and not _too_deep(cleaned) else None
+    return _clean_once(_TAG.sub(" ", cleaned))  # tags gone: nothing left to nest
 
 
 def markup_or_none(value: str | None) -> str | None:
@@ -130,9 +138,24 @@ def _too_deep(markup: str) -> bool:
 
 
 def _clean_once(markup: str) -> str:
-    cleaned = _CONTROL.sub("", _CLEANER.clean(markup))
+    cleaned = _without_control(_CLEANER.clean(markup))
     return _PRE_NEWLINE.sub("<pre>\n\n", cleaned).strip()
 
 
+def _without_control(text: str) -> str:
+    """`_CONTROL` removed; ASCII text (most descriptions) by a byte table, several times faster."""
+    if text.isascii():
+        return text.encode("ascii").translate(None, _CONTROL_BYTES).decode("ascii")
+    return _CONTROL.sub("", text)
+
+
 def _has_text(cleaned: str) -> bool:
-    return bool(_TAG.sub("", cleaned).strip())
+    """Whether anything but whitespace is left outside `_TAG`s: what `_TAG.sub("", cleaned)`
+    would keep, read from the start and stopping at the first character of text."""
+    position = 0
+    while (found := _NOT_SPACE.search(cleaned, position)) is not None:
+        tag = _TAG.match(cleaned, found.start()) if found.group() == "<" else None
+        if tag is None:
+            return True
+        position = tag.end()
+    return False

@@ -8,6 +8,7 @@ exact-case, or as needing the context of a tools list ("R, Python", "in Go").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -47,6 +48,8 @@ _WORD = re.compile(r"[\w.]+")
 class _Matcher:
     insensitive: re.Pattern[str] | None  # IGNORECASE, for a text `lowered` cannot fold
     lowered: re.Pattern[str] | None  # the same names, for the lowered text
+    after_break: re.Pattern[str] | None  # and for `_ascii_copy` of it: see `_after_break`
+    name_letters: frozenset[str]  # the non-ASCII characters of the lowered names
     sensitive: re.Pattern[str] | None
     contextual: re.Pattern[str] | None
     names: dict[str, str]  # matched text (lowered for insensitive) -> canonical name
@@ -104,6 +107,71 @@ def _compile(
     return re.compile(f"(?<!{left})(?:{body}){right}", flags)
 
 
+def _compile_after_break(aliases: list[str]) -> re.Pattern[str] | None:
+    """The lowered names after one ASCII character that may come before a name (not `_LEFT`);
+    None when a name holds a character `_ascii_copy` would not keep apart (then the look-behind
+    pattern runs)."""
+    chars = {char for alias in aliases for char in alias}
+    if (
+        not aliases
+        or {_LETTER, _OTHER} & chars
+        or not all(c.isascii() or c.isalnum() for c in chars)
+    ):
+        return None
+    left = re.compile(_LEFT)
+    breaks = "".join(re.escape(chr(code)) for code in range(128) if not left.match(chr(code)))
+    body = _alternation(aliases, fold_case=False, after_first="")
+    return re.compile(f"[{breaks}](?:{body}){_RIGHT}")
+
+
+# Past this many non-ASCII characters, `_ascii_copy` leaves the text to the look-behind pattern.
+_MAX_REPLACED = 64
+# What `_ascii_copy` puts for a non-ASCII letter or digit (`\w`), and for any other non-ASCII
+# character but a space (which becomes " "): characters of no name, as the originals are.
+_LETTER = "_"
+_OTHER = "\x00"
+
+
+def _ascii_copy(low: str, keep: frozenset[str]) -> str | None:
+    """`low` with each non-ASCII character but the names' own (`keep`, letters) replaced by an
+    ASCII one the names' pattern treats alike (it can only be a space, a letter of no name, or
+    neither space nor `\\w`), for `_after_break`; None past `_MAX_REPLACED` of them."""
+    if low.isascii():
+        return low
+    data = low.encode("ascii", "replace")
+    if data.count(b"?") > _MAX_REPLACED:
+        return None
+    pieces: list[str] = []
+    done = 0
+    at = data.find(b"?")
+    while at >= 0:
+        char = low[at]
+        if not char.isascii() and char not in keep:
+            pieces += [
+                low[done:at],
+                " " if char.isspace() else _LETTER if char.isalnum() else _OTHER,
+            ]
+            done = at + 1
+        at = data.find(b"?", at + 1)
+    return "".join(pieces) + low[done:]
+
+
+def _after_break(pattern: re.Pattern[str], low: str) -> Iterator[tuple[int, int]]:
+    """The spans of `_Matcher.lowered.finditer(low)` when every non-ASCII character of `low`
+    is a letter of a name (`_ascii_copy`), a third faster.
+
+    `re` tries a pattern that starts with a look-behind at every position of the text; one
+    that starts by matching the character before the name, from a set of ASCII characters,
+    lets it skip to the next such character. A space in front stands for the text's start, and
+    each search resumes at the character before the previous name's end, so that a name right
+    after another is found as `finditer` finds it."""
+    text = " " + low
+    position = 0
+    while (found := pattern.search(text, position)) is not None:
+        yield found.start(), found.end() - 1
+        position = found.end() - 1
+
+
 @cache
 def _matcher() -> _Matcher:
     data = load("skills.yaml")
@@ -128,6 +196,10 @@ def _matcher() -> _Matcher:
     return _Matcher(
         insensitive=_compile(insensitive, _LEFT, _RIGHT, re.IGNORECASE),
         lowered=_compile([alias.lower() for alias in insensitive], _LEFT, _RIGHT, 0),
+        after_break=_compile_after_break([alias.lower() for alias in insensitive]),
+        name_letters=frozenset(
+            char for alias in insensitive for char in alias.lower() if not char.isascii()
+        ),
         sensitive=_compile(sensitive, _LEFT, _RIGHT, 0, few=True),
         contextual=_compile(contextual, _CONTEXT_LEFT, _CONTEXT_RIGHT, 0, few=True),
         names=names,
@@ -166,14 +238,19 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     matcher = _matcher()
     spans: list[tuple[int, int, str]] = []
     low = lowered(text)
-    folded = matcher.insensitive if low is None else matcher.lowered
-    if folded is not None:
-        for match in folded.finditer(text if low is None else low):
-            start, end = match.span()
-            # IGNORECASE also matches "ı" for "i": such a spelling names no alias, so no skill
-            name = matcher.names.get(" ".join(text[start:end].lower().split()))
-            if name is not None:
-                spans.append((start, end, name))
+    copy = _ascii_copy(low, matcher.name_letters) if low is not None else None
+    found: Iterable[tuple[int, int]] = ()
+    if copy is not None and matcher.after_break is not None:
+        found = _after_break(matcher.after_break, copy)
+    elif low is not None and matcher.lowered is not None:
+        found = (match.span() for match in matcher.lowered.finditer(low))
+    elif low is None and matcher.insensitive is not None:
+        found = (match.span() for match in matcher.insensitive.finditer(text))
+    for start, end in found:
+        # IGNORECASE also matches "ı" for "i": such a spelling names no alias, so no skill
+        name = matcher.names.get(" ".join(text[start:end].lower().split()))
+        if name is not None:
+            spans.append((start, end, name))
     if matcher.sensitive is not None:
         for match in matcher.sensitive.finditer(text):
             key = " ".join(match.group(0).split())

@@ -24,10 +24,33 @@ _BLOCK_SET = frozenset(_BLOCK_TAGS)
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "svg")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# Whitespace other than " ", "\t", "\n" and NBSP, which includes every line boundary of
+# str.splitlines() but "\n". Without it, lines end at "\n" only and, once runs of spaces are one
+# " ", stripping a line is dropping one space on either side.
+_ODD_SPACE = re.compile(
+    "[\x0b\x0c\r\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+_ODD_ASCII_SPACE = ("\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+# Entities escaped markup is made of. When every `&` starts one of these, replacing them (`&amp;`
+# last, so `&amp;lt;` stays `&lt;`) is what html.unescape returns, without a Python call per
+# entity (a Greenhouse description has dozens).
+_COMMON_ENTITIES = (
+    ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"),
+    ("&nbsp;", "\u00a0"),
+)  # fmt: skip
 
 
 def unescape_entities(value: str) -> str:
     """Undo entity escaping, e.g. Greenhouse's `content`, which arrives as `&lt;p&gt;…`."""
+    ampersands = value.count("&")
+    if not ampersands:
+        return value
+    if ampersands == value.count("&amp;") + sum(value.count(e) for e, _ in _COMMON_ENTITIES):
+        for entity, character in _COMMON_ENTITIES:
+            value = value.replace(entity, character)
+        return value.replace("&amp;", "&")
     return html.unescape(value)
 
 
@@ -116,7 +139,21 @@ def _soup_text(markup: str) -> str:
     return str(soup.get_text())
 
 
+def _odd_space(text: str) -> bool:
+    if text.isascii():
+        return any(space in text for space in _ODD_ASCII_SPACE)
+    return _ODD_SPACE.search(text) is not None
+
+
 def _tidy(text: str) -> str | None:
+    if not _odd_space(text):
+        # The per-line work below in a few C-level passes (the regex alone is most of its cost):
+        # _SPACES runs to one " ", then one space either side of a line break dropped.
+        text = text.replace("\t", " ").replace("\u00a0", " ").replace("\u200b", " ")
+        while "  " in text:
+            text = text.replace("  ", " ")
+        joined = text.replace(" \n", "\n").replace("\n ", "\n")
+        return _BLANK_LINES.sub("\n\n", joined).strip() or None
     text = text.replace("\r\n", "\n")
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     joined = "\n".join(lines)

@@ -67,6 +67,7 @@ class Greenhouse:
         if not any(p.country for p in places):
             places = places + _office_places(record.get("offices"))
         content = text_or_none(record.get("content"))
+        markup = unescape_entities(content) if content else None
         posted_at = parse_datetime(record.get("first_published"))
         return Posting(
             source=ctx.source,
@@ -80,8 +81,8 @@ class Greenhouse:
             locations=places,
             salary=_primary_salary(record.get("pay_input_ranges"), ctx, posted_at),
             posted_at=posted_at,
-            description_text=html_to_text(unescape_entities(content)) if content else None,
-            description_html=unescape_entities(content) if content else None,
+            description_text=html_to_text(markup),
+            description_html=markup,
         )
 
 

@@ -63,6 +63,11 @@ _LD_SCRIPTS = (
     "//script[starts-with(normalize-space(translate(@type, 'APLICTONSJD', 'aplictonsjd')),"
     " 'application/ld+json')]"
 )
+# `_LD_SCRIPTS` read in Python (XPath's translate() folds only these letters; normalize-space()
+# matters only at the start, as the type sought has no space in it): no XPath compiled per page.
+_LD_TYPE = "application/ld+json"
+_LD_TYPE_FOLD = str.maketrans("APLICTONSJD", "aplictonsjd")
+_XPATH_SPACE = " \t\r\n"
 _LD_SCRIPT_TEXT = re.compile(
     r"<script\b[^>]*\btype\s*=\s*[\"']?\s*application/ld\+json[^>]*>(.*?)</script\s*>",
     re.IGNORECASE | re.DOTALL,
@@ -255,7 +260,7 @@ def job_postings(body: bytes, *, url: str) -> list[dict[str, Any]]:
         tree = lxml_html.fromstring(text.encode("utf-8"), parser=parser)
     except Exception as exc:  # lxml: "Document is empty" and the like
         raise ParseError(f"jsonld: cannot read the page as HTML: {exc}") from exc
-    scripts = tree.xpath(_LD_SCRIPTS)
+    scripts = _ld_scripts(tree)
     too_deep = any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
     if too_deep or (not scripts and "ld+json" in text.lower()):
         # libxml2 stops reading at 256 levels of nesting and drops the rest of the page, and an
@@ -271,6 +276,18 @@ def job_postings(body: bytes, *, url: str) -> list[dict[str, Any]]:
         return list(_find(microdata))
     ids = _id_index(documents)
     return [_embed(posting, ids, depth=0) for posting in found]
+
+
+def _ld_scripts(tree: Any) -> list[Any]:
+    """The elements `_LD_SCRIPTS` selects, in document order."""
+    found = []
+    for script in tree.iter("script"):
+        kind = script.get("type")
+        if kind is not None and (
+            kind.translate(_LD_TYPE_FOLD).lstrip(_XPATH_SPACE).startswith(_LD_TYPE)
+        ):
+            found.append(script)
+    return found
 
 
 def _html_text(body: bytes) -> str:

@@ -67,7 +67,10 @@ def upsert_by_id(
                 values[index] = process(values[index])
         tuples.append(tuple(values))
     if connection.dialect.name == "postgresql":
-        _copy_upsert(connection, table, columns, tuples, update_columns)
+        if len(tuples) >= _COPY_FROM_ROWS:
+            _copy_upsert(connection, table, columns, tuples, update_columns)
+        else:
+            _pipelined_upsert(connection, table, columns, tuples, update_columns)
     else:
         _sqlite_upsert(connection, table, columns, tuples, update_columns)
 
@@ -101,6 +104,27 @@ def _sqlite_upsert(
         cursor.executemany(statement, tuples)
     finally:
         cursor.close()
+
+
+# Below this many rows, staging costs more round trips than it saves: psycopg's executemany
+# pipelines the statements instead (one round trip for the lot).
+_COPY_FROM_ROWS = 100
+
+
+def _pipelined_upsert(
+    connection: Connection,
+    table: Table,
+    columns: list[str],
+    tuples: list[tuple[Any, ...]],
+    update_columns: Sequence[str],
+) -> None:
+    marks = ", ".join("%s" for _ in columns)
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
+        f"{_on_conflict(update_columns)}"
+    )
+    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+        cursor.executemany(statement, tuples)
 
 
 def _copy_upsert(

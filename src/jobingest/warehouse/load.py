@@ -100,64 +100,112 @@ def load_batch(
     raw_sha256: str | None = None,
     policy: DedupePolicy | None = None,
     bulk: bool = True,
+    seen: Sequence[Seen] | None = None,
 ) -> LoadCounts:
-    """Upsert one batch inside the caller's transaction and add its counts to the run."""
+    """Upsert one batch inside the caller's transaction and add its counts to the run.
+
+    Every listing was seen at `seen_at` in the payload `raw_sha256`, unless `seen` (one entry
+    per posting) says otherwise: a replay loads many small payloads (career pages of one
+    posting each) as one batch, each listing stamped with its own payload and time. A key
+    repeated in one batch keeps its last occurrence, so a caller that needs the earlier one
+    loaded first (as separate payloads were) splits the batch there.
+    """
     policy = policy or DedupePolicy()
-    seen_at = seen_at.astimezone(UTC)
-    latest: dict[tuple[str, str, str], PreparedPosting] = {}
-    for item in postings:
+    default = Seen(seen_at, raw_sha256)
+    if seen is not None and len(seen) != len(postings):
+        raise ValueError("seen needs one entry per posting")
+    stamps: dict[Seen, _Stamp] = {}
+    latest: dict[tuple[str, str, str], tuple[PreparedPosting, _Stamp]] = {}
+    for position, item in enumerate(postings):
         prepared = item if isinstance(item, PreparedPosting) else PreparedPosting(item)
-        latest[prepared.key] = prepared
+        evidence = seen[position] if seen is not None else default
+        stamp = stamps.get(evidence)
+        if stamp is None:
+            stamp = stamps[evidence] = _Stamp(
+                run_id, source_name, evidence.at.astimezone(UTC), evidence.raw_sha256
+            )
+        latest[prepared.key] = (prepared, stamp)
     if not latest:
         return LoadCounts()
-    company_ids = _company_ids(connection, [p.posting.company for p in latest.values()], seen_at)
+    earliest = min(stamp.seen_at for stamp in stamps.values())
+    company_ids = _company_ids(
+        connection, [(p.posting.company, stamp.seen_at) for p, stamp in latest.values()]
+    )
     existing = _existing(connection, latest.keys())
     counts = LoadCounts()
     new_rows: list[PreparedPosting] = []
+    new_stamps: list[_Stamp] = []
     changed: list[tuple[dict[str, Any], PreparedPosting]] = []
-    touched_sources: list[int] = []
-    touched_postings: list[int] = []
-    for key, prepared in latest.items():
+    changed_stamps: list[_Stamp] = []
+    touched: dict[_Stamp, tuple[list[int], list[int]]] = {}
+    for key, (prepared, stamp) in latest.items():
         row = existing.get(key)
         if row is None:
             new_rows.append(prepared)
+            new_stamps.append(stamp)
         elif row["content_hash"] != prepared.digest:
             changed.append((row, prepared))
+            changed_stamps.append(stamp)
         else:
-            touched_sources.append(row["id"])
-            touched_postings.append(row["posting_id"])
+            sources, postings_seen = touched.setdefault(stamp, ([], []))
+            sources.append(row["id"])
+            postings_seen.append(row["posting_id"])
             # Seen earlier in this same run (a retried task): counted then, not again.
             if row["last_run_id"] != run_id:
                 counts.unchanged += 1
-    links = match_new(connection, new_rows, seen_at=seen_at, policy=policy)
+    # The repost window is counted back from the batch's earliest sighting (the widest).
+    links = match_new(connection, new_rows, seen_at=earliest, policy=policy)
     counts.duplicates = sum(1 for link in links if link.kind == "duplicate")
     counts.reposts = sum(1 for link in links if link.kind == "repost")
     counts.new = len(new_rows) - counts.duplicates - counts.reposts
     counts.updated = len(changed)
-    stamp = _Stamp(run_id, source_name, seen_at, raw_sha256)
-    changed_values = [_changed_posting_row(prepared, company_ids, stamp) for _, prepared in changed]
+    changed_values = [
+        _changed_posting_row(prepared, company_ids, stamp)
+        for (_, prepared), stamp in zip(changed, changed_stamps, strict=True)
+    ]
     if changed:
         _record_changes(
-            connection, [row["posting_id"] for row, _ in changed], changed_values, run_id, seen_at
+            connection,
+            [row["posting_id"] for row, _ in changed],
+            changed_values,
+            run_id,
+            [stamp.seen_at for stamp in changed_stamps],
         )
     if bulk:
-        _write_bulk(connection, new_rows, links, changed, changed_values, company_ids, stamp)
+        _write_bulk(
+            connection, new_rows, new_stamps, links, changed, changed_stamps, changed_values,
+            company_ids,
+        )  # fmt: skip
     else:
         if new_rows:
-            _insert_new(connection, new_rows, links, company_ids, stamp)
+            _insert_new(connection, new_rows, new_stamps, links, company_ids)
         if changed:
-            _update_changed(connection, changed, changed_values, stamp)
-    if touched_sources:
-        _touch(connection, touched_sources, touched_postings, run_id, seen_at, raw_sha256)
-    reopened_ids = [row["posting_id"] for row, _ in changed] + touched_postings
-    counts.reopened = reopen(connection, reopened_ids, run_id=run_id, now=seen_at)
+            _update_changed(connection, changed, changed_stamps, changed_values)
+    for stamp, (source_ids, posting_ids) in touched.items():
+        _touch(connection, source_ids, posting_ids, run_id, stamp.seen_at, stamp.raw_sha256)
+    seen_again: dict[datetime, list[int]] = {}
+    for (row, _), stamp in zip(changed, changed_stamps, strict=True):
+        seen_again.setdefault(stamp.seen_at, []).append(row["posting_id"])
+    for stamp, (_, posting_ids) in touched.items():
+        seen_again.setdefault(stamp.seen_at, []).extend(posting_ids)
+    counts.reopened = sum(
+        reopen(connection, ids, run_id=run_id, now=at) for at, ids in sorted(seen_again.items())
+    )
     _add_counts(connection, run_id, source_name, counts)
     return counts
 
 
 @dataclass(frozen=True)
+class Seen:
+    """Which payload showed a listing, and when."""
+
+    at: datetime
+    raw_sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class _Stamp:
-    """Who saw a batch, and when: written on every row the batch inserts or updates."""
+    """Who saw a listing, and when: written on every row the batch inserts or updates for it."""
 
     run_id: int
     source_name: str
@@ -234,19 +282,26 @@ _EXISTING_NAMES = ("id", "posting_id", "content_hash", "last_run_id")
 
 
 def _company_ids(
-    connection: Connection, names: Iterable[str | None], now: datetime
+    connection: Connection, named: Iterable[tuple[str | None, datetime]]
 ) -> dict[str, int]:
-    wanted: dict[str, str] = {}
-    for name in names:
+    """Ids of the employers named, by normalised name; one a batch names first is created,
+    dated by its earliest sighting in the batch."""
+    wanted: dict[str, tuple[str, datetime]] = {}
+    for name, at in named:
         key = normalise_company(name)
         if name and key:
-            wanted.setdefault(key, name)
+            first = wanted.get(key)
+            if first is None or at < first[1]:
+                wanted[key] = (first[0] if first else name, at)
     if not wanted:
         return {}
     ids = _stored_company_ids(connection, list(wanted))
     missing = [key for key in wanted if key not in ids]
     if missing:
-        rows = [{"name": wanted[key], "normalized_name": key, "created_at": now} for key in missing]
+        rows = [
+            {"name": wanted[key][0], "normalized_name": key, "created_at": wanted[key][1]}
+            for key in missing
+        ]
         connection.execute(_insert_ignore(connection, company_table, ["normalized_name"]), rows)
         ids.update(_stored_company_ids(connection, missing))
     return ids
@@ -378,11 +433,12 @@ _SOURCE_UPDATES = (
 def _write_bulk(
     connection: Connection,
     new_rows: list[PreparedPosting],
+    new_stamps: list[_Stamp],
     links: list[Link],
     changed: list[tuple[dict[str, Any], PreparedPosting]],
+    changed_stamps: list[_Stamp],
     changed_values: list[dict[str, Any]],
     company_ids: dict[str, int],
-    stamp: _Stamp,
 ) -> None:
     """New and changed rows of both tables, one upsert per table. A changed row's columns that
     it does not update only need to be valid (the upsert discards them)."""
@@ -390,14 +446,16 @@ def _write_bulk(
     source_ids = allocate_ids(connection, source_table, len(new_rows))
     postings: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
-    for index, (prepared, link) in enumerate(zip(new_rows, links, strict=True)):
+    for index, (prepared, link, stamp) in enumerate(zip(new_rows, links, new_stamps, strict=True)):
         row = {"id": posting_ids[index], **_new_posting_row(prepared, link, company_ids, stamp)}
         if isinstance(link.target, tuple):
             column = "canonical_id" if link.kind == "duplicate" else "repost_of"
             row[column] = posting_ids[link.target[1]]
         postings.append(row)
         sources.append({"id": source_ids[index], **_new_source_row(prepared, row["id"], stamp)})
-    for (existing, prepared), values in zip(changed, changed_values, strict=True):
+    for (existing, prepared), values, stamp in zip(
+        changed, changed_values, changed_stamps, strict=True
+    ):
         posting = prepared.posting
         postings.append(
             {
@@ -422,13 +480,13 @@ def _write_bulk(
 def _insert_new(
     connection: Connection,
     rows: list[PreparedPosting],
+    stamps: list[_Stamp],
     links: list[Link],
     company_ids: dict[str, int],
-    stamp: _Stamp,
 ) -> None:
     values = [
         _new_posting_row(prepared, link, company_ids, stamp)
-        for prepared, link in zip(rows, links, strict=True)
+        for prepared, link, stamp in zip(rows, links, stamps, strict=True)
     ]
     statement = insert(posting_table).returning(posting_table.c.id, sort_by_parameter_order=True)
     ids = [row.id for row in connection.execute(statement, values)]
@@ -437,7 +495,7 @@ def _insert_new(
         insert(source_table),
         [
             _new_source_row(prepared, posting_id, stamp)
-            for posting_id, prepared in zip(ids, rows, strict=True)
+            for posting_id, prepared, stamp in zip(ids, rows, stamps, strict=True)
         ],
     )
 
@@ -473,8 +531,8 @@ def _resolve_batch_links(connection: Connection, ids: list[int], links: list[Lin
 def _update_changed(
     connection: Connection,
     rows: list[tuple[dict[str, Any], PreparedPosting]],
+    stamps: list[_Stamp],
     posting_rows: list[dict[str, Any]],
-    stamp: _Stamp,
 ) -> None:
     # Bind names must differ from column names in an executemany UPDATE, hence the prefix.
     columns = list(posting_rows[0])
@@ -500,7 +558,7 @@ def _update_changed(
                     if k in _SOURCE_UPDATES
                 },
             }
-            for row, prepared in rows
+            for (row, prepared), stamp in zip(rows, stamps, strict=True)
         ],
     )
 
@@ -516,7 +574,7 @@ def _record_changes(
     posting_ids: list[int],
     new_values: list[dict[str, Any]],
     run_id: int,
-    at: datetime,
+    at: list[datetime],
 ) -> None:
     """A `changed` version per posting: old and new value of each field that changed (for the
     description, only its length, which keeps the history small)."""
@@ -528,7 +586,7 @@ def _record_changes(
         )
         old.update({row.id: row for row in connection.execute(query)})
     versions = []
-    for posting_id, values in zip(posting_ids, new_values, strict=True):
+    for posting_id, values, when in zip(posting_ids, new_values, at, strict=True):
         before = old.get(posting_id)
         if before is None:
             continue
@@ -546,7 +604,7 @@ def _record_changes(
             {
                 "posting_id": posting_id,
                 "kind": "changed",
-                "at": at,
+                "at": when,
                 "content_hash": values["content_hash"],
                 "changes": changes,
             }

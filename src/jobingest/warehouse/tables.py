@@ -52,6 +52,9 @@ class Posting(SQLModel, table=True):
     __table_args__ = (
         Index("ix_posting_role_level", "role", "level"),
         Index("ix_posting_country", "country"),
+        # Matching reads the canonical postings of a few blocks; with block_key alone SQLite's
+        # planner takes the canonical_id index for `canonical_id IS NULL` and scans them all.
+        Index("ix_posting_block_canonical", "block_key", "canonical_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,7 +98,7 @@ class Posting(SQLModel, table=True):
     fingerprint: str | None = Field(default=None, index=True)
     content_hash: str
     block_key: str | None = Field(
-        default=None, index=True, description="Employer|role: where duplicates are looked for."
+        default=None, description="Employer|role: where duplicates are looked for."
     )
     signature: bytes | None = Field(
         default=None,
