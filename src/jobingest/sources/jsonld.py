@@ -279,14 +279,20 @@ def job_postings(body: bytes, *, url: str) -> list[dict[str, Any]]:
 
 
 def _ld_scripts(tree: Any) -> list[Any]:
-    """The elements `_LD_SCRIPTS` selects, in document order."""
+    """The elements `_LD_SCRIPTS` selects, in document order: under every top-level element,
+    as libxml2 puts what follows `</html>` in a second root beside the first."""
+    top = tree.getroottree().getroot()
+    roots = [*reversed(list(top.itersiblings(preceding=True))), top, *top.itersiblings()]
     found = []
-    for script in tree.iter("script"):
-        kind = script.get("type")
-        if kind is not None and (
-            kind.translate(_LD_TYPE_FOLD).lstrip(_XPATH_SPACE).startswith(_LD_TYPE)
-        ):
-            found.append(script)
+    for root in roots:
+        if not isinstance(root.tag, str):
+            continue  # a comment or processing instruction beside the root
+        for script in root.iter("script"):
+            kind = script.get("type")
+            if kind is not None and (
+                kind.translate(_LD_TYPE_FOLD).lstrip(_XPATH_SPACE).startswith(_LD_TYPE)
+            ):
+                found.append(script)
     return found
 
 

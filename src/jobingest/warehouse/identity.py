@@ -326,6 +326,22 @@ _FEATURE_COLUMNS = (
 )  # fmt: skip
 
 
+# Built once: a night runs these per batch, and building a statement costs more than running it.
+_CANDIDATES = select(*(posting_table.c[name] for name in _FEATURE_COLUMNS)).where(
+    posting_table.c.block_key.in_(bindparam("c_keys", expanding=True)),
+    posting_table.c.canonical_id.is_(None),
+    or_(posting_table.c.closed_at.is_(None), posting_table.c.closed_at >= bindparam("c_since")),
+)
+_LENT_TEXT = (
+    select(posting_table.c.canonical_id, posting_table.c.signature, posting_table.c.shingles)
+    .where(
+        posting_table.c.canonical_id.in_(bindparam("l_ids", expanding=True)),
+        posting_table.c.signature.is_not(None),
+    )
+    .order_by(posting_table.c.canonical_id, posting_table.c.id)
+)
+
+
 def load_candidates(
     connection: Connection, block_keys: Iterable[str], *, now: datetime, policy: DedupePolicy
 ) -> Matcher:
@@ -333,15 +349,10 @@ def load_candidates(
     listing could be their repost: only these rows are read, through the block_key index."""
     matcher = Matcher(policy)
     keys = sorted(set(block_keys))
-    c = posting_table.c
     since = now - policy.repost_window
     for start in range(0, len(keys), _IN_CHUNK):
-        query = select(*(c[name] for name in _FEATURE_COLUMNS)).where(
-            c.block_key.in_(keys[start : start + _IN_CHUNK]),
-            c.canonical_id.is_(None),
-            or_(c.closed_at.is_(None), c.closed_at >= since),
-        )
-        for row in connection.execute(query):
+        params = {"c_keys": keys[start : start + _IN_CHUNK], "c_since": since}
+        for row in connection.execute(_CANDIDATES, params):
             matcher.index.add(
                 row_features(row), row.source, row.board, row.closed_at, posting_id=row.id
             )
@@ -353,15 +364,9 @@ def _lend_duplicates_text(connection: Connection, matcher: Matcher) -> None:
     """Held cards whose duplicates have a description compare with that text (see
     `CandidateIndex.lend_text`); one indexed read by canonical_id."""
     cards = matcher.index.cards()
-    c = posting_table.c
     ids = sorted(cards)
     for start in range(0, len(ids), _IN_CHUNK):
-        query = (
-            select(c.canonical_id, c.signature, c.shingles)
-            .where(c.canonical_id.in_(ids[start : start + _IN_CHUNK]), c.signature.is_not(None))
-            .order_by(c.canonical_id, c.id)
-        )
-        for row in connection.execute(query):
+        for row in connection.execute(_LENT_TEXT, {"l_ids": ids[start : start + _IN_CHUNK]}):
             sketch = unpack_signature(row.signature)
             if sketch is not None:
                 held = matcher.index.profile(cards[row.canonical_id])

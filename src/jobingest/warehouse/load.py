@@ -234,19 +234,20 @@ def match_new(
     ]
 
 
-def _add_counts(connection: Connection, run_id: int, source_name: str, counts: LoadCounts) -> None:
-    c = run_source_table.c
-    connection.execute(
-        update(run_source_table)
-        .where(c.run_id == run_id, c.source_name == source_name)
-        .values(
-            new=c.new + counts.new,
-            updated=c.updated + counts.updated,
-            unchanged=c.unchanged + counts.unchanged,
-            duplicates=c.duplicates + counts.duplicates,
-            reposts=c.reposts + counts.reposts,
-        )
+_COUNTED = ("new", "updated", "unchanged", "duplicates", "reposts")
+_ADD_COUNTS = (
+    update(run_source_table)
+    .where(
+        run_source_table.c.run_id == bindparam("a_run"),
+        run_source_table.c.source_name == bindparam("a_source"),
     )
+    .values({name: run_source_table.c[name] + bindparam(f"a_{name}") for name in _COUNTED})
+)
+
+
+def _add_counts(connection: Connection, run_id: int, source_name: str, counts: LoadCounts) -> None:
+    params = {f"a_{name}": getattr(counts, name) for name in _COUNTED}
+    connection.execute(_ADD_COUNTS, {"a_run": run_id, "a_source": source_name, **params})
 
 
 _EXISTING = select(
