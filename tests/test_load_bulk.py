@@ -160,6 +160,18 @@ def _wipe(url: str) -> None:
                 connection.execute(text(f"DELETE FROM {table}"))
 
 
+def _assert_same_tables(
+    ours: dict[str, list[tuple[Any, ...]]], expected: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    for table in TABLES:
+        if table == "posting_version":  # one statement's versions come in no set order
+            assert sorted(map(_without_id, ours[table]), key=repr) == sorted(
+                map(_without_id, expected[table]), key=repr
+            )
+        else:
+            assert ours[table] == expected[table], table
+
+
 def test_bulk_and_plain_loads_leave_identical_warehouses(settings: Settings) -> None:
     url = settings.database_url.get_secret_value()
     upgrade(url)
@@ -170,13 +182,7 @@ def test_bulk_and_plain_loads_leave_identical_warehouses(settings: Settings) -> 
     bulk = _snapshot(url)
 
     assert bulk_counts == plain_counts
-    for table in TABLES:
-        if table == "posting_version":  # one statement's versions come in no set order
-            assert sorted(map(_without_id, bulk[table]), key=repr) == sorted(
-                map(_without_id, plain[table]), key=repr
-            )
-        else:
-            assert bulk[table] == plain[table], table
+    _assert_same_tables(bulk, plain)
     # The scenario exercised every kind of write, so equal contents mean something.
     kinds = {row.kind for row in _versions(url)}
     assert {"changed", "reopened"} <= kinds
@@ -248,11 +254,7 @@ def test_one_batch_of_many_pages_stamps_each_listing_with_its_own_page(settings:
     for name in ("new", "updated", "unchanged", "duplicates", "reposts", "reopened"):
         assert total(batched, name) == total(by_page, name), name
     assert total(batched, "updated") > 0 and total(batched, "unchanged") > 0
-    for table in ("company", "posting", "posting_source", "ingest_run_source"):
-        assert together[table] == paged[table], table
-    assert sorted(map(_without_id, together["posting_version"]), key=repr) == sorted(
-        map(_without_id, paged["posting_version"]), key=repr
-    )
+    _assert_same_tables(together, paged)
     with get_engine(url).connect() as connection:
         stamps = connection.execute(
             select(source_table.c.raw_sha256, source_table.c.first_seen_at)

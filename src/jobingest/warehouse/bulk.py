@@ -87,6 +87,15 @@ def _on_conflict(update_columns: Sequence[str]) -> str:
     return f"ON CONFLICT (id) DO UPDATE SET {assignments}"
 
 
+def _insert(table: Table, columns: list[str], update_columns: Sequence[str], *, mark: str) -> str:
+    """The one-row upsert an executemany repeats, with the driver's placeholder."""
+    marks = ", ".join(mark for _ in columns)
+    return (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
+        f"{_on_conflict(update_columns)}"
+    )
+
+
 def _sqlite_upsert(
     connection: Connection,
     table: Table,
@@ -94,11 +103,7 @@ def _sqlite_upsert(
     tuples: list[tuple[Any, ...]],
     update_columns: Sequence[str],
 ) -> None:
-    marks = ", ".join("?" for _ in columns)
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
-        f"{_on_conflict(update_columns)}"
-    )
+    statement = _insert(table, columns, update_columns, mark="?")
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(statement, tuples)
@@ -118,11 +123,7 @@ def _pipelined_upsert(
     tuples: list[tuple[Any, ...]],
     update_columns: Sequence[str],
 ) -> None:
-    marks = ", ".join("%s" for _ in columns)
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
-        f"{_on_conflict(update_columns)}"
-    )
+    statement = _insert(table, columns, update_columns, mark="%s")
     with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
         cursor.executemany(statement, tuples)
 
