@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,46 @@ def write_sources(tmp_path: Path, entries: list[dict[str, object]]) -> Path:
     path = tmp_path / "sources.yaml"
     path.write_text(json.dumps({"sources": entries}))
     return path
+
+
+def run_child(args: list[str], settings: Settings, **env: str) -> subprocess.CompletedProcess[str]:
+    """A Python child (crash tests kill it) with `settings`'s warehouse and raw store, `env` on
+    top, and no other JOBINGEST_ settings of this process."""
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("JOBINGEST_")}
+    child_env.update(
+        JOBINGEST_DATABASE_URL=settings.database_url.get_secret_value(),
+        JOBINGEST_RAW_STORE=settings.raw_store,
+        JOBINGEST_LOAD_BATCH_SIZE=str(settings.load_batch_size),
+        PYTHONPATH=str(ROOT / "src"),
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, *args],
+        env=child_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+
+
+def example_board_titled(
+    boards: FakeBoards, tmp_path: Path, *, name: str, board: str, titles: list[str]
+) -> tuple[Path, int]:
+    """A sources file of one Greenhouse board, the offline example's jobs with their first
+    titles replaced, and how many jobs the board lists."""
+    payload = json.loads(
+        (EXAMPLES / "payloads" / "greenhouse_northwind-analytics.json").read_bytes()
+    )
+    for job, title in zip(payload["jobs"], titles, strict=False):
+        job["title"] = title
+    sources = write_sources(
+        tmp_path,
+        [{"name": name, "kind": "greenhouse", "board": board,
+          "url": boards.greenhouse(name, json.dumps(payload).encode())}],
+    )  # fmt: skip
+    return sources, len(payload["jobs"])
 
 
 @pytest.fixture(scope="session")

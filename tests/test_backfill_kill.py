@@ -3,10 +3,7 @@ transaction, then rerun: the result equals one clean run, and a further run chan
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +12,7 @@ import pytest
 
 from jobingest import backfill
 from jobingest.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import run_child
 from tests.fakeboards import FakeBoards
 from tests.test_backfill import DAY1, DAY2, _land_two_days, _snapshot, improve  # noqa: F401
 
@@ -62,24 +59,7 @@ CHILD = textwrap.dedent(
 
 
 def _replay_in_a_child_killed_at(settings: Settings, sources: Path, batch: int) -> int:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBINGEST_")}
-    env.update(
-        JOBINGEST_DATABASE_URL=settings.database_url.get_secret_value(),
-        JOBINGEST_RAW_STORE=settings.raw_store,
-        JOBINGEST_LOAD_BATCH_SIZE=str(settings.load_batch_size),
-        KILL_AT_BATCH=str(batch),
-        PYTHONPATH=str(ROOT / "src"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(sources)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    return done.returncode
+    return run_child(["-c", CHILD, str(sources)], settings, KILL_AT_BATCH=str(batch)).returncode
 
 
 @pytest.mark.parametrize("kill_at_batch", [1, 4])

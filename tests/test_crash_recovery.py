@@ -10,10 +10,8 @@ identical run must change nothing.
 from __future__ import annotations
 
 import copy
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ import pytest
 from jobingest import pipeline
 from jobingest.settings import Settings
 from tests import warehouse_checks as checks
-from tests.conftest import ROOT, write_sources
+from tests.conftest import run_child, write_sources
 from tests.fakeboards import FakeBoards
 from tests.soak_world import World
 
@@ -46,22 +44,11 @@ def crash(
     settings: Settings, sources: Path, point: str, nth: int
 ) -> subprocess.CompletedProcess[str]:
     """Run the ingest in a child process armed to SIGKILL itself at `point`."""
-    env = {
-        **os.environ,
-        "JOBINGEST_DATABASE_URL": settings.database_url.get_secret_value(),
-        "JOBINGEST_RAW_STORE": settings.raw_store,
-        "JOBINGEST_HTTP_ALLOW_PRIVATE_HOSTS": '["127.0.0.1"]',
-        "JOBINGEST_HTTP_PER_HOST_RPS": str(settings.http_per_host_rps),
-        "JOBINGEST_LOAD_BATCH_SIZE": str(settings.load_batch_size),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "tests.crash_child", str(sources), point, str(nth)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+    return run_child(
+        ["-m", "tests.crash_child", str(sources), point, str(nth)],
+        settings,
+        JOBINGEST_HTTP_ALLOW_PRIVATE_HOSTS='["127.0.0.1"]',
+        JOBINGEST_HTTP_PER_HOST_RPS=str(settings.http_per_host_rps),
     )
 
 

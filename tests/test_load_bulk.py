@@ -6,7 +6,7 @@ of changed, unchanged, reopened and reposted ones in small batches."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -69,7 +69,11 @@ def _start(connection: Connection, at: datetime) -> int:
     return run_id
 
 
-def _snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+_Tables = dict[str, list[tuple[Any, ...]]]
+_Counts = Any  # what a scenario reported, compared as a whole
+
+
+def _snapshot(url: str) -> _Tables:
     with get_engine(url).connect() as connection:
         return {
             table: [
@@ -160,9 +164,7 @@ def _wipe(url: str) -> None:
                 connection.execute(text(f"DELETE FROM {table}"))
 
 
-def _assert_same_tables(
-    ours: dict[str, list[tuple[Any, ...]]], expected: dict[str, list[tuple[Any, ...]]]
-) -> None:
+def _assert_same_tables(ours: _Tables, expected: _Tables) -> None:
     for table in TABLES:
         if table == "posting_version":  # one statement's versions come in no set order
             assert sorted(map(_without_id, ours[table]), key=repr) == sorted(
@@ -172,14 +174,24 @@ def _assert_same_tables(
             assert ours[table] == expected[table], table
 
 
+def _loaded_both_ways(
+    url: str, load: Callable[[str, bool], _Counts]
+) -> tuple[_Counts, _Tables, _Counts, _Tables]:
+    """`load(url, False)` then, on the emptied warehouse, `load(url, True)`: what each
+    reported and left."""
+    upgrade(url)
+    first_counts = load(url, False)
+    first = _snapshot(url)
+    _wipe(url)
+    second_counts = load(url, True)
+    return first_counts, first, second_counts, _snapshot(url)
+
+
 def test_bulk_and_plain_loads_leave_identical_warehouses(settings: Settings) -> None:
     url = settings.database_url.get_secret_value()
-    upgrade(url)
-    plain_counts = _two_nights(url, bulk=False)
-    plain = _snapshot(url)
-    _wipe(url)
-    bulk_counts = _two_nights(url, bulk=True)
-    bulk = _snapshot(url)
+    plain_counts, plain, bulk_counts, bulk = _loaded_both_ways(
+        url, lambda url, bulk: _two_nights(url, bulk=bulk)
+    )
 
     assert bulk_counts == plain_counts
     _assert_same_tables(bulk, plain)
@@ -241,12 +253,9 @@ def test_one_batch_of_many_pages_stamps_each_listing_with_its_own_page(settings:
     """A replay loads a career site's one-posting pages as one batch: every listing still gets
     its own page's hash and time (first and last seen, versions), as page-by-page loads give."""
     url = settings.database_url.get_secret_value()
-    upgrade(url)
-    by_page = _nights_of_pages(url, one_batch=False)
-    paged = _snapshot(url)
-    _wipe(url)
-    batched = _nights_of_pages(url, one_batch=True)
-    together = _snapshot(url)
+    by_page, paged, batched, together = _loaded_both_ways(
+        url, lambda url, one_batch: _nights_of_pages(url, one_batch=one_batch)
+    )
 
     def total(counts: list[LoadCounts], name: str) -> int:
         return sum(getattr(c, name) for c in counts)

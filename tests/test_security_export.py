@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from jobingest.export import FORMULA_TRIGGERS, safe_cell
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
 from jobingest.warehouse.marts import mart_postings_daily
-from tests.conftest import EXAMPLES, write_sources
+from tests.conftest import example_board_titled
 from tests.fakeboards import FakeBoards
 
 runner = CliRunner()
@@ -37,16 +36,9 @@ def warehouse(
 ) -> Settings:
     """A warehouse holding postings whose titles and companies are formulas; the CLI reads
     its settings from the environment like in production."""
-    payload = json.loads(
-        (EXAMPLES / "payloads" / "greenhouse_northwind-analytics.json").read_bytes()
+    sources, _ = example_board_titled(
+        boards, tmp_path, name="formulas", board="=1+1", titles=FORMULAS
     )
-    for job, formula in zip(payload["jobs"], FORMULAS, strict=False):
-        job["title"] = formula
-    sources = write_sources(
-        tmp_path,
-        [{"name": "formulas", "kind": "greenhouse", "board": "=1+1",
-          "url": boards.greenhouse("formulas", json.dumps(payload).encode())}],
-    )  # fmt: skip
     assert pipeline.run_once(settings, sources).sources[0].status == "ok"
     monkeypatch.setenv("JOBINGEST_DATABASE_URL", settings.database_url.get_secret_value())
     monkeypatch.setenv("JOBINGEST_RAW_STORE", settings.raw_store)

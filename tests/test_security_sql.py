@@ -11,7 +11,6 @@ constants or literals is allowed.
 from __future__ import annotations
 
 import ast
-import json
 import textwrap
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from sqlalchemy import inspect, text
 from jobingest import pipeline
 from jobingest.settings import Settings
 from jobingest.warehouse.db import get_engine
-from tests.conftest import EXAMPLES, ROOT, write_sources
+from tests.conftest import ROOT, example_board_titled
 from tests.fakeboards import FakeBoards
 
 SQL_CALLS = frozenset(
@@ -41,16 +40,9 @@ HOSTILE_TITLES = [
 def test_hostile_titles_are_stored_verbatim_and_the_tables_survive(
     boards: FakeBoards, settings: Settings, tmp_path: Path
 ) -> None:
-    payload = json.loads(
-        (EXAMPLES / "payloads" / "greenhouse_northwind-analytics.json").read_bytes()
-    )
-    jobs = payload["jobs"]
-    for job, title in zip(jobs, HOSTILE_TITLES, strict=False):
-        job["title"] = title
-    sources = write_sources(
-        tmp_path,
-        [{"name": "bobby", "kind": "greenhouse", "board": "bobby'; DROP TABLE raw_payload;--",
-          "url": boards.greenhouse("bobby", json.dumps(payload).encode())}],
+    sources, listed = example_board_titled(
+        boards, tmp_path, name="bobby", board="bobby'; DROP TABLE raw_payload;--",
+        titles=HOSTILE_TITLES,
     )  # fmt: skip
     report = pipeline.run_once(settings, sources)
     assert report.sources[0].status == "ok", report.sources[0]
@@ -65,7 +57,7 @@ def test_hostile_titles_are_stored_verbatim_and_the_tables_survive(
     count = len(rows)
     assert set(HOSTILE_TITLES) <= stored
     assert boards_stored == {"bobby'; DROP TABLE raw_payload;--"}
-    assert count == len(jobs)
+    assert count == listed
 
 
 def sql_built_from_strings(source: str, filename: str = "<src>") -> list[str]:

@@ -467,7 +467,7 @@ def _replay_payloads(
         seen = Seen(_utc(payload["fetched_at"]), payload["sha256"])
         # A listing twice in one payload loads once, as its last occurrence (as load_batch
         # keeps it); a listing seen again in a later payload loads after the earlier one.
-        listed = {_key(item): item for item in _prepared(parsed.postings, found)}
+        listed = {item.key: item for item in _prepared(parsed.postings, found)}
         for item in listed.values():
             if pending.must_flush_before(item):
                 flush()
@@ -485,25 +485,20 @@ class _Pending:
 
     def __init__(self, size: int) -> None:
         self.size = max(size, 1)
-        self.items: list[Posting | PreparedPosting] = []
+        self.items: list[PreparedPosting] = []
         self.seen: list[Seen] = []
         self._keys: set[tuple[str, str, str]] = set()
 
-    def must_flush_before(self, item: Posting | PreparedPosting) -> bool:
-        return len(self.items) >= self.size or _key(item) in self._keys
+    def must_flush_before(self, item: PreparedPosting) -> bool:
+        return len(self.items) >= self.size or item.key in self._keys
 
-    def add(self, item: Posting | PreparedPosting, seen: Seen) -> None:
+    def add(self, item: PreparedPosting, seen: Seen) -> None:
         self.items.append(item)
         self.seen.append(seen)
-        self._keys.add(_key(item))
+        self._keys.add(item.key)
 
     def clear(self) -> None:
         self.items, self.seen, self._keys = [], [], set()
-
-
-def _key(item: Posting | PreparedPosting) -> tuple[str, str, str]:
-    posting = item.posting if isinstance(item, PreparedPosting) else item
-    return (posting.source, posting.board, posting.source_id)
 
 
 def _parse_stored(
@@ -516,14 +511,11 @@ def _parse_stored(
         raise ParseError(f"payload {payload['sha256'][:12]} no longer parses: {exc}") from exc
 
 
-def _prepared(
-    postings: list[Posting], found: ReadyPayload | None
-) -> Sequence[Posting | PreparedPosting]:
-    """The postings to load, with the hashes and features a worker computed where there are."""
-    if found is None:
-        return postings
-    by_key = {item.key: item for item in found.prepared}
-    return [by_key.get((p.source, p.board, p.source_id), p) for p in postings]
+def _prepared(postings: list[Posting], found: ReadyPayload | None) -> list[PreparedPosting]:
+    """The postings to load, with the hashes and features a worker computed where there are
+    (the others are computed when the load first needs them)."""
+    ready = {item.key: item for item in found.prepared} if found else {}
+    return [ready.get((p.source, p.board, p.source_id)) or PreparedPosting(p) for p in postings]
 
 
 _KNOWN = (
@@ -538,7 +530,7 @@ _KNOWN = (
 
 
 def _latest_evidence(
-    connection: Connection, items: Sequence[Posting | PreparedPosting], seen: Sequence[Seen]
+    connection: Connection, items: Sequence[PreparedPosting], seen: Sequence[Seen]
 ) -> list[int]:
     """Positions of the listings these payloads may update: listings not yet in the
     warehouse, or open ones no payload has seen after the one that lists them here."""
@@ -546,7 +538,7 @@ def _latest_evidence(
         return []
     known: dict[tuple[str, str, str], tuple[datetime, datetime | None]] = {}
     by_board: dict[tuple[str, str], list[str]] = {}
-    keys = [_key(item) for item in items]
+    keys = [item.key for item in items]
     for source, board, source_id in keys:
         by_board.setdefault((source, board), []).append(source_id)
     for (source, board), ids in by_board.items():

@@ -59,12 +59,9 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _FIRST_TAG = re.compile(rb"<(?![?!/])([A-Za-z_][\w.:-]*)")
 _SITEMAP_ROOTS = {"urlset": "url", "sitemapindex": "sitemap"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_LD_SCRIPTS = (
-    "//script[starts-with(normalize-space(translate(@type, 'APLICTONSJD', 'aplictonsjd')),"
-    " 'application/ld+json')]"
-)
-# `_LD_SCRIPTS` read in Python (XPath's translate() folds only these letters; normalize-space()
-# matters only at the start, as the type sought has no space in it): no XPath compiled per page.
+# A JSON-LD script's type, matched as the XPath `starts-with(normalize-space(translate(@type,
+# 'APLICTONSJD', 'aplictonsjd')), 'application/ld+json')` matched it (only these letters fold,
+# leading XML spaces do not count), in Python: no XPath compiled per page.
 _LD_TYPE = "application/ld+json"
 _LD_TYPE_FOLD = str.maketrans("APLICTONSJD", "aplictonsjd")
 _XPATH_SPACE = " \t\r\n"
@@ -279,8 +276,8 @@ def job_postings(body: bytes, *, url: str) -> list[dict[str, Any]]:
 
 
 def _ld_scripts(tree: Any) -> list[Any]:
-    """The elements `_LD_SCRIPTS` selects, in document order: under every top-level element,
-    as libxml2 puts what follows `</html>` in a second root beside the first."""
+    """The JSON-LD script elements in document order, under every top-level element: libxml2
+    puts what follows `</html>` in a second root beside the first."""
     top = tree.getroottree().getroot()
     roots = [*reversed(list(top.itersiblings(preceding=True))), top, *top.itersiblings()]
     found = []

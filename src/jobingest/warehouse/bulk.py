@@ -66,13 +66,10 @@ def upsert_by_id(
             if values[index] is not None:
                 values[index] = process(values[index])
         tuples.append(tuple(values))
-    if connection.dialect.name == "postgresql":
-        if len(tuples) >= _COPY_FROM_ROWS:
-            _copy_upsert(connection, table, columns, tuples, update_columns)
-        else:
-            _pipelined_upsert(connection, table, columns, tuples, update_columns)
+    if connection.dialect.name == "postgresql" and len(tuples) >= _COPY_FROM_ROWS:
+        _copy_upsert(connection, table, columns, tuples, update_columns)
     else:
-        _sqlite_upsert(connection, table, columns, tuples, update_columns)
+        _executemany_upsert(connection, table, columns, tuples, update_columns)
 
 
 def _bind_processors(connection: Connection, table: Table, columns: list[str]) -> list[_Processor]:
@@ -87,23 +84,21 @@ def _on_conflict(update_columns: Sequence[str]) -> str:
     return f"ON CONFLICT (id) DO UPDATE SET {assignments}"
 
 
-def _insert(table: Table, columns: list[str], update_columns: Sequence[str], *, mark: str) -> str:
-    """The one-row upsert an executemany repeats, with the driver's placeholder."""
-    marks = ", ".join(mark for _ in columns)
-    return (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
-        f"{_on_conflict(update_columns)}"
-    )
-
-
-def _sqlite_upsert(
+def _executemany_upsert(
     connection: Connection,
     table: Table,
     columns: list[str],
     tuples: list[tuple[Any, ...]],
     update_columns: Sequence[str],
 ) -> None:
-    statement = _insert(table, columns, update_columns, mark="?")
+    """One upsert statement repeated by the driver: sqlite3's executemany, or psycopg's, which
+    pipelines the statements (one round trip for the lot)."""
+    mark = "?" if connection.dialect.name == "sqlite" else "%s"
+    marks = ", ".join(mark for _ in columns)
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
+        f"{_on_conflict(update_columns)}"
+    )
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(statement, tuples)
@@ -111,21 +106,8 @@ def _sqlite_upsert(
         cursor.close()
 
 
-# Below this many rows, staging costs more round trips than it saves: psycopg's executemany
-# pipelines the statements instead (one round trip for the lot).
+# Below this many rows, staging with COPY costs more round trips than it saves.
 _COPY_FROM_ROWS = 100
-
-
-def _pipelined_upsert(
-    connection: Connection,
-    table: Table,
-    columns: list[str],
-    tuples: list[tuple[Any, ...]],
-    update_columns: Sequence[str],
-) -> None:
-    statement = _insert(table, columns, update_columns, mark="%s")
-    with connection.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
-        cursor.executemany(statement, tuples)
 
 
 def _copy_upsert(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import struct
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -230,18 +230,10 @@ class Matcher:
     def decide(self, index: int, features: Features, source: str, board: str) -> Link:
         best: tuple[int, Verdict] | None = None
         matches = 0
-        merge = self.policy.merge_locations
-        for group in self.index.groups(features.block_key):
-            if isinstance(
-                screen(features, self.index.profile(group[0]), merge_locations=merge), Verdict
-            ):
-                continue
-            for row in group:
-                verdict = compare(features, self.index.features(row), merge_locations=merge)
-                if verdict.same:
-                    matches += 1
-                    if best is None or (-verdict.score, row) < (-best[1].score, best[0]):
-                        best = (row, verdict)
+        for row, verdict in self._matches(features):
+            matches += 1
+            if best is None or (-verdict.score, row) < (-best[1].score, best[0]):
+                best = (row, verdict)
         link = Link("new")
         if best is not None and (
             best[1].from_text or (matches == 1 and not self._fits_others(best[0], features))
@@ -268,19 +260,21 @@ class Matcher:
         card = self.index.features(row)
         if card.signature is not None and arriving.signature is None:
             return False  # the arriving listing is the card, and it matched one posting only
+        return any(other != row for other, _ in self._matches(card))
+
+    def _matches(self, features: Features) -> Iterator[tuple[int, Verdict]]:
+        """Held postings of the block that `features` matches, with the verdicts; a group
+        `screen` rules out as a whole is skipped."""
         merge = self.policy.merge_locations
-        for group in self.index.groups(card.block_key):
+        for group in self.index.groups(features.block_key):
             if isinstance(
-                screen(card, self.index.profile(group[0]), merge_locations=merge), Verdict
+                screen(features, self.index.profile(group[0]), merge_locations=merge), Verdict
             ):
                 continue
-            for other in group:
-                if (
-                    other != row
-                    and compare(card, self.index.features(other), merge_locations=merge).same
-                ):
-                    return True
-        return False
+            for row in group:
+                verdict = compare(features, self.index.features(row), merge_locations=merge)
+                if verdict.same:
+                    yield row, verdict
 
 
 # First byte of a stored signature: which shingle hashing made it. Signatures of another scheme
